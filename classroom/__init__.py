@@ -1,0 +1,1 @@
+"""A simulated class for the course: answer catalogue, submissions, nbgrader runs, the demo."""

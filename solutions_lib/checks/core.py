@@ -1,0 +1,318 @@
+"""The machinery every check is built from.
+
+A check has three separate parts, so that judging can later run in another,
+trusted process:
+
+1. **generation** -- ``*_cases(seed)`` functions build :class:`Case` objects
+   from a seed (pure data: arguments, a description, the error expected);
+2. **running** -- :func:`run` calls the student's function on deep copies of
+   a case's arguments and records an :class:`Outcome` (value or exception,
+   mutated arguments, warnings);
+3. **judging** -- ``judge_*`` functions compare an outcome with the reference
+   and raise :class:`AssertionError` with a message that says what is wrong
+   and where to look, never the expected values.
+
+:func:`check` ties the three together; :func:`ensure_student_code` and
+:func:`ensure_no_loops` are the source rules.
+"""
+
+import ast
+import contextlib
+import copy
+import functools
+import inspect
+import io
+import textwrap
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+RTOL = 1e-7
+ATOL = 1e-10
+
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Case:
+    """One input for a student function.
+
+    Attributes
+    ----------
+    label : str
+        What the student is told about the input (shapes, ranges), never the
+        expected output.
+    args : tuple
+        Positional arguments.
+    kwargs : dict
+        Keyword arguments.
+    raises : type or None
+        The exception the function must raise on this input, if any.
+    tags : frozenset of str
+        Properties of the input that judges use to diagnose (``"square"``,
+        ``"far_rows"``, ...).
+    """
+
+    label: str
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    raises: type | None = None
+    tags: frozenset = frozenset()
+
+
+@dataclass
+class Outcome:
+    """What happened when a student function ran on one case."""
+
+    value: object = None
+    error: BaseException | None = None
+    mutated: tuple = ()
+    warnings: tuple = ()
+
+
+def _same(a, b):
+    """True if two argument values are equal (arrays compared exactly, nan == nan)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        if a.shape != b.shape or a.dtype != b.dtype:
+            return False
+        if a.dtype.kind in "fc":
+            return bool(np.array_equal(a, b, equal_nan=True))
+        return bool(np.array_equal(a, b))
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - incomparable objects count as changed
+        return False
+
+
+def run(func, case):
+    """Call ``func`` on copies of the case's arguments and record the outcome.
+
+    Floating-point overflow, division by zero and invalid operations become
+    warnings (underflow to 0 is harmless and ignored); warnings are recorded,
+    not printed, so a grade cell never writes to stderr. An argument that differs from the
+    original afterwards is reported as mutated.
+
+    Parameters
+    ----------
+    func : callable
+        The student's function.
+    case : Case
+
+    Returns
+    -------
+    Outcome
+    """
+    args = copy.deepcopy(case.args)
+    kwargs = copy.deepcopy(case.kwargs)
+    outcome = Outcome()
+    with warnings.catch_warnings(record=True) as caught, \
+            np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"), \
+            contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("always")
+        try:
+            outcome.value = func(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - any student error is judged
+            outcome.error = exc
+    outcome.warnings = tuple(f"{w.category.__name__}: {w.message}" for w in caught)
+    names = [f"argument {i + 1}" for i in range(len(args))] + [f"argument {k!r}" for k in kwargs]
+    pairs = list(zip(args, case.args)) + [(kwargs[k], case.kwargs[k]) for k in kwargs]
+    outcome.mutated = tuple(n for n, (new, old) in zip(names, pairs) if not _same(new, old))
+    return outcome
+
+
+def fail(name, case, problem, hint=None):
+    """Raise the AssertionError a student sees for a failed case."""
+    message = f"{name}: {problem}\n  input: {case.label}"
+    if hint:
+        message += f"\n  hint: {hint}"
+    raise AssertionError(message)
+
+
+#: Hints for exceptions a student function raises, by a fragment of the message.
+ERROR_HINTS = {
+    "could not be broadcast": "a reduction such as .max(axis=1) or .sum(axis=1) returns shape (N,); "
+    "keep the axis with keepdims=True so it broadcasts as (N, 1)",
+    "index": "an index is out of range: check which axis you index and the width of the result",
+}
+
+
+def judge_error(name, case, outcome, hints=None):
+    """Judge the exception part of an outcome.
+
+    Fails when the function raised unexpectedly, or did not raise the
+    expected exception; returns normally otherwise.
+    """
+    error = outcome.error
+    if case.raises is not None:
+        if error is None:
+            fail(name, case, f"returned normally, but this input must raise {case.raises.__name__}",
+                 "check the inputs at the start of the function and raise a ValueError that names the bad value")
+        if not isinstance(error, case.raises):
+            fail(name, case, f"raised {type(error).__name__} ({error}), expected {case.raises.__name__}",
+                 "check the labels yourself and raise ValueError before indexing")
+        return
+    if error is None:
+        return
+    if isinstance(error, NotImplementedError):
+        fail(name, case, "raised NotImplementedError", "the function is not written yet")
+    text = f"{type(error).__name__}: {error}"
+    hint = None
+    for fragment, candidate in {**ERROR_HINTS, **(hints or {})}.items():
+        if fragment.lower() in text.lower():
+            hint = candidate
+            break
+    fail(name, case, f"raised {text}", hint)
+
+
+def judge_hygiene(name, case, outcome):
+    """Fail if the function modified its inputs or emitted warnings."""
+    if outcome.mutated:
+        fail(name, case, f"modified its input ({', '.join(outcome.mutated)})",
+             "work on new arrays (x = x - m, or x.copy()); in-place operators such as -= change the caller's array")
+    if outcome.warnings:
+        fail(name, case, f"emitted a warning ({outcome.warnings[0]})",
+             "a warning means something overflowed or divided by zero; grade cells must run without warnings")
+
+
+def judge_overflow(name, case, outcome):
+    """Fail if a floating-point overflow warning was recorded."""
+    if any("overflow" in w for w in outcome.warnings):
+        fail(name, case, "np.exp overflowed (it returns inf above about 709)",
+             "subtract each row's max before exponentiating, so the largest exponent is 0")
+
+
+def judge_array(name, case, got, shape, dtype=np.float64):
+    """Fail unless ``got`` is an ndarray of the given shape and dtype."""
+    if not isinstance(got, np.ndarray):
+        fail(name, case, f"returned {type(got).__name__}, expected a NumPy array of shape {shape}")
+    if got.shape != tuple(shape):
+        if len(shape) == 2 and got.shape == tuple(shape)[::-1] and shape[0] != shape[1]:
+            fail(name, case, f"returned shape {got.shape}, expected {tuple(shape)}: rows and columns are swapped",
+                 "rows are samples (N) and columns are classes (K)")
+        fail(name, case, f"returned shape {got.shape}, expected {tuple(shape)}")
+    if dtype is not None and got.dtype != dtype:
+        fail(name, case, f"returned dtype {got.dtype}, expected {np.dtype(dtype)}",
+             "build the result with float arithmetic (np.zeros(...) is float64), or convert with .astype(float)")
+
+
+def close(got, expected):
+    """The course's comparison: ``rtol=1e-7, atol=1e-10``, same nan/inf pattern."""
+    return bool(np.allclose(got, expected, rtol=RTOL, atol=ATOL))
+
+
+def check(func, name, cases, judge):
+    """Run ``func`` on every case and judge each outcome in turn.
+
+    Parameters
+    ----------
+    func : callable
+        The student's function.
+    name : str
+        The exercise name, used in messages.
+    cases : list of Case
+    judge : callable
+        ``judge(name, case, outcome)``; raises AssertionError on failure.
+    """
+    ensure_student_code(func, name)
+    for case in cases:
+        judge(name, case, run(func, case))
+
+
+def _is_reference(obj):
+    """True if ``obj`` is solutions_lib itself or an object defined in it."""
+    if inspect.ismodule(obj):
+        return obj.__name__.split(".")[0] == "solutions_lib"
+    module = getattr(obj, "__module__", None)
+    if isinstance(module, str) and module.split(".")[0] == "solutions_lib" and not module.startswith("solutions_lib.checks"):
+        return True
+    code = getattr(obj, "__code__", None)
+    if code is not None:
+        try:
+            return Path(code.co_filename).resolve().is_relative_to(_PACKAGE_DIR)
+        except (OSError, ValueError):
+            return False
+    return False
+
+
+def _referenced_globals(func):
+    """The global values that ``func``'s code (nested code included) names."""
+    code = getattr(func, "__code__", None)
+    namespace = getattr(func, "__globals__", {})
+    if code is None:
+        return []
+    stack, names = [code], set()
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        stack.extend(k for k in c.co_consts if inspect.iscode(k))
+    return [namespace[n] for n in sorted(names) if n in namespace]
+
+
+def ensure_student_code(func, name):
+    """Fail if ``func`` is, wraps or reaches the reference solution.
+
+    A function defined in ``solutions_lib``, a function whose code refers to
+    the package or to an object imported from it, and a notebook that has
+    ``solutions_lib`` (or anything from it but the checks) among its globals
+    all fail.
+    """
+    if not callable(func):
+        raise AssertionError(f"{name}: expected a function, got {type(func).__name__}")
+    target = inspect.unwrap(func)
+    while isinstance(target, functools.partial):
+        target = target.func
+    if _is_reference(target) or any(_is_reference(v) for v in _referenced_globals(target)):
+        raise AssertionError(f"{name}: this function uses the course's reference solution, which scores zero")
+    namespace = getattr(target, "__globals__", {})
+    if any(_is_reference(v) for v in list(namespace.values())):
+        raise AssertionError(f"{name}: this notebook imports the course's reference solution, which scores zero")
+
+
+#: Calls that are loops in disguise.
+_LOOP_CALLS = {"vectorize", "apply_along_axis", "map", "frompyfunc", "fromiter"}
+
+
+def _loop_nodes(tree):
+    """Line numbers and kinds of the loops and comprehensions in an AST."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            found.append((node.lineno, type(node).__name__.lower().replace("async", "") + " loop"))
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            found.append((node.lineno, "comprehension"))
+        elif isinstance(node, ast.Call):
+            f = node.func
+            called = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
+            if called in _LOOP_CALLS:
+                found.append((node.lineno, f"call to {called}"))
+    return found
+
+
+def ensure_no_loops(func, name, _seen=None):
+    """Fail if ``func`` (or a notebook helper it calls) has a Python loop.
+
+    Loops, comprehensions and ``np.vectorize``-style calls are rejected in the
+    function's source, read with :func:`inspect.getsource`.
+    """
+    seen = set() if _seen is None else _seen
+    if func in seen:
+        return
+    seen.add(func)
+    try:
+        source = textwrap.dedent(inspect.getsource(func))
+    except (OSError, TypeError):
+        raise AssertionError(f"{name}: could not read the source of the function to check it has no loops; "
+                             "define it with def in a notebook cell") from None
+    loops = _loop_nodes(ast.parse(source))
+    if loops:
+        line, kind = loops[0]
+        label = name if func.__name__ == name else f"{func.__name__} (called by {name})"
+        raise AssertionError(f"{name}: {label} has a {kind} on line {line} of its definition; "
+                             "this exercise must be vectorized: use whole-array NumPy operations "
+                             "(broadcasting, axis=, keepdims=) instead of iterating")
+    for value in _referenced_globals(func):
+        if inspect.isfunction(value) and value.__module__ == func.__module__:
+            ensure_no_loops(value, name, seen)
