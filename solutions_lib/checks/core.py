@@ -32,7 +32,8 @@ import numpy as np
 RTOL = 1e-7
 ATOL = 1e-10
 
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+_CHECKS_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = _CHECKS_DIR.parent
 
 
 @dataclass(frozen=True)
@@ -222,19 +223,19 @@ def check(func, name, cases, judge):
 
 
 def _is_reference(obj):
-    """True if ``obj`` is solutions_lib itself or an object defined in it."""
+    """True if ``obj`` is ``solutions_lib`` or something from it, other than the checks."""
     if inspect.ismodule(obj):
-        return obj.__name__.split(".")[0] == "solutions_lib"
-    module = getattr(obj, "__module__", None)
-    if isinstance(module, str) and module.split(".")[0] == "solutions_lib" and not module.startswith("solutions_lib.checks"):
-        return True
-    code = getattr(obj, "__code__", None)
-    if code is not None:
-        try:
-            return Path(code.co_filename).resolve().is_relative_to(_PACKAGE_DIR)
-        except (OSError, ValueError):
-            return False
-    return False
+        module = obj.__name__
+    else:
+        module = getattr(obj, "__module__", None)
+        code = getattr(obj, "__code__", None)
+        if code is not None:
+            path = Path(code.co_filename).resolve()
+            if path.is_relative_to(_PACKAGE_DIR) and not path.is_relative_to(_CHECKS_DIR):
+                return True
+    if not isinstance(module, str):
+        return False
+    return module.split(".")[0] == "solutions_lib" and not module.startswith("solutions_lib.checks")
 
 
 def _referenced_globals(func):
