@@ -1,0 +1,96 @@
+"""The course demo: generate the release, grade a sample class with real nbgrader, print the grades.
+
+Usage: ``python -m classroom.demo [--course-dir DIR]`` (the README's first
+command runs it inside the project's virtual environment).
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+from classroom import nbgrader_run as run
+from classroom.catalogue import FUNCTIONS
+from classroom.submissions import REPO, sample_class, write_submissions
+
+
+def function_of(cell_id, functions):
+    """The graded function a grade cell belongs to (``test_<function>[_<part>]``)."""
+    name = cell_id.removeprefix("test_")
+    return max((f for f in functions if name == f or name.startswith(f + "_")), key=len, default=None)
+
+
+def grade_table(students, assignment, scores, course_root):
+    """Lines of the grade table of one assignment: points per function, total, and what went wrong."""
+    functions = FUNCTIONS[assignment]
+    widths = [max(len(f), 7) for f in functions]
+    header = f"{'student':<16}" + "".join(f"{f:>{w + 2}}" for f, w in zip(functions, widths)) + "    total"
+    lines = [header, "-" * len(header)]
+    for student in students:
+        cells = scores.get(student.id, {})
+        row = f"{student.id:<16}"
+        for function, width in zip(functions, widths):
+            got = sum(s for c, (s, _) in cells.items() if function_of(c, functions) == function)
+            top = sum(m for c, (_, m) in cells.items() if function_of(c, functions) == function)
+            mark = " " if got == top else "*"
+            row += f"{f'{got:g}/{top:g}{mark}':>{width + 2}}"
+        total, top = sum(s for s, _ in cells.values()), sum(m for _, m in cells.values())
+        lines.append(row + f"  {total:>4g}/{top:g}   {student.description}")
+    lines.append("(* = points lost on that function)")
+    details = []
+    for student in students:
+        messages = run.cell_messages(course_root, student.id, assignment)
+        lost = [c for c, (s, m) in scores.get(student.id, {}).items() if s < m]
+        if student.id in ("blank", "partial") or not lost:
+            continue
+        details.append(f"  {student.id}:")
+        for cell in lost:
+            first = messages.get(cell, "(no error output)").splitlines()
+            details.append(f"    {cell}: {first[0][:150] if first else ''}")
+            details += [f"      {line.strip()[:150]}" for line in first[1:3]]
+    if details:
+        lines += ["", "What the failing grade cells told each student (first lines):", *details]
+    return lines
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--course-dir", type=Path, default=REPO / "build" / "demo_course",
+                        help="throwaway course directory (deleted and rebuilt)")
+    parser.add_argument("--assignment", action="append", choices=list(FUNCTIONS),
+                        help="grade only this assignment (repeatable); default: all")
+    args = parser.parse_args(argv)
+    assignments = args.assignment or list(FUNCTIONS)
+    students = sample_class()
+    start = time.perf_counter()
+
+    print(f"[1/4] Course directory {args.course_dir}: copying source/ and generating the release ...", flush=True)
+    course = run.make_course(args.course_dir, assignments)
+    print(f"[2/4] Writing submissions of {len(students)} students for {', '.join(assignments)}", flush=True)
+    write_submissions(students, course, assignments)
+
+    timings, tables = {}, []
+    for assignment in assignments:
+        print(f"[3/4] nbgrader autograde {assignment}:", end="", flush=True)
+        timings[assignment] = run.autograde(course, assignment, on_student=lambda s: print(f" {s}", end="", flush=True))
+        print(f"  ({timings[assignment]:.1f} s)", flush=True)
+        run.generate_feedback(course, assignment)
+        scores = run.cell_scores(course, assignment)
+        tables.append((assignment, grade_table(students, assignment, scores, course)))
+    print("[4/4] nbgrader export", flush=True)
+    csv = run.export(course)
+
+    for assignment, lines in tables:
+        print(f"\n=== {assignment} ===")
+        print("\n".join(lines))
+    per_submission = sum(timings.values()) / len(students)
+    print(f"\nAutograding took {sum(timings.values()):.1f} s for {len(students)} students "
+          f"({per_submission:.1f} s per student for {len(assignments)} assignment(s)).")
+    print(f"Feedback (HTML):   {course / 'feedback'}/<student>/<assignment>/<notebook>.html")
+    print(f"  for example      {course / 'feedback' / 'global_max' / '02_softmax' / 'softmax.html'}")
+    print(f"Grades (CSV):      {csv}")
+    print(f"Gradebook:         {course / 'gradebook.db'}")
+    print(f"Demo finished in {time.perf_counter() - start:.0f} s.")
+
+
+if __name__ == "__main__":
+    main()

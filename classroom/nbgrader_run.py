@@ -1,0 +1,117 @@
+"""Drive the real nbgrader commands on a course directory and read the results.
+
+Nothing here re-implements nbgrader: it calls ``nbgrader generate_assignment``,
+``autograde``, ``generate_feedback`` and ``export`` and reads the gradebook
+with :class:`nbgrader.api.Gradebook`.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+from classroom.submissions import REPO, grade_id
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def nbgrader_env():
+    """The environment for nbgrader: this interpreter's bin/ first on PATH (nbgrader shells out to alembic)."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def nbgrader(course_root, *args, on_line=None):
+    """Run ``nbgrader <args>`` in ``course_root``; return its log, raise on failure.
+
+    Parameters
+    ----------
+    course_root : path
+        A directory holding ``nbgrader_config.py``.
+    *args : str
+        The nbgrader subcommand and its arguments.
+    on_line : callable, optional
+        Called with each log line as it arrives (for progress).
+    """
+    proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course_root, env=nbgrader_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if on_line:
+            on_line(line.rstrip("\n"))
+    if proc.wait() != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed (exit {proc.returncode}):\n{''.join(lines[-40:])}")
+    return "".join(lines)
+
+
+def make_course(course_root, assignments, repo=REPO):
+    """A fresh course directory with this repo's config and sources, assignments generated.
+
+    ``generate_assignment`` also records each assignment (and its hidden tests)
+    in the course's gradebook, which ``autograde`` needs.
+    """
+    course_root = Path(course_root)
+    if course_root.exists():
+        shutil.rmtree(course_root)
+    course_root.mkdir(parents=True)
+    shutil.copy(repo / "nbgrader_config.py", course_root / "nbgrader_config.py")
+    for assignment in assignments:
+        shutil.copytree(repo / "source" / assignment, course_root / "source" / assignment)
+        nbgrader(course_root, "generate_assignment", assignment, "--force")
+    return course_root
+
+
+def autograde(course_root, assignment, on_student=None):
+    """``nbgrader autograde`` every submission of one assignment; return the seconds taken."""
+    def progress(line):
+        match = re.search(r"Autograding\s+\S*submitted/([^/]+)/", line)
+        if match and on_student:
+            on_student(match.group(1))
+    start = time.perf_counter()
+    nbgrader(course_root, "autograde", assignment, "--create", "--force", on_line=progress)
+    return time.perf_counter() - start
+
+
+def generate_feedback(course_root, assignment):
+    """``nbgrader generate_feedback``; return the feedback directory."""
+    nbgrader(course_root, "generate_feedback", assignment, "--force")
+    return Path(course_root) / "feedback"
+
+
+def export(course_root):
+    """``nbgrader export`` to ``grades.csv`` in the course root; return its path."""
+    nbgrader(course_root, "export")
+    return Path(course_root) / "grades.csv"
+
+
+def cell_scores(course_root, assignment):
+    """Scores from the gradebook: {student: {grade_id: (score, max_score)}}."""
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{Path(course_root) / 'gradebook.db'}") as gb:
+        for submission in gb.assignment_submissions(assignment):
+            cells = out.setdefault(submission.student_id, {})
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    cells[grade.name] = (float(grade.score), float(grade.max_score))
+    return out
+
+
+def cell_messages(course_root, student, assignment):
+    """The error each failing grade cell printed in the autograded notebooks: {grade_id: text}."""
+    out = {}
+    for path in sorted((Path(course_root) / "autograded" / student / assignment).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            if grade_id(cell) and errors:
+                out[grade_id(cell)] = _ANSI.sub("", f"{errors[0]['ename']}: {errors[0]['evalue']}")
+    return out

@@ -1,0 +1,156 @@
+"""Student submissions made from the release notebooks, as a class would hand them in.
+
+A :class:`Student` says, for each graded function, which answer they wrote:
+the reference solution, an :class:`~classroom.catalogue.Answer` from the
+catalogue, or nothing (the release stub stays).
+"""
+
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, Answer
+
+REPO = Path(__file__).resolve().parent.parent
+REFERENCE = "reference"
+BLANK = None
+
+_SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
+
+
+def notebook_paths(assignment, folder="release", root=REPO):
+    """The notebooks of one assignment in ``root/folder/assignment``, sorted."""
+    return sorted((root / folder / assignment).glob("*.ipynb"))
+
+
+def grade_id(cell):
+    """The nbgrader grade_id of a cell, or None."""
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def reference_solutions(assignment, root=REPO):
+    """Solution-cell sources of the instructor notebooks, markers removed, by grade_id."""
+    out = {}
+    for path in notebook_paths(assignment, "source", root):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+                out[grade_id(cell)] = _SOLUTION_MARKERS.sub("", cell.source)
+    return out
+
+
+@dataclass
+class Student:
+    """One simulated student.
+
+    Attributes
+    ----------
+    id : str
+        nbgrader student id.
+    description : str
+        What this student did, for the grade table.
+    answers : dict
+        function name -> Answer, ``REFERENCE`` or ``BLANK``; functions not
+        listed take ``default``.
+    default : str or None
+        ``REFERENCE`` (a correct answer) or ``BLANK`` (the stub left alone).
+    """
+
+    id: str
+    description: str
+    answers: dict = field(default_factory=dict)
+    default: str | None = REFERENCE
+
+    def answer(self, function):
+        """The answer this student gives for ``function``."""
+        return self.answers.get(function, self.default)
+
+    def wrong_functions(self):
+        """Functions this student gets wrong (a catalogue bug, or left blank)."""
+        graded = [f for fs in FUNCTIONS.values() for f in fs]
+        wrong = {f for f in graded if self.answer(f) is BLANK}
+        wrong |= {f for f, a in self.answers.items() if isinstance(a, Answer) and a.expect}
+        return wrong
+
+
+def submission(student, assignment, root=REPO):
+    """The student's notebooks for one assignment: {filename: notebook}."""
+    reference = reference_solutions(assignment, root)
+    notebooks = {}
+    for path in notebook_paths(assignment, "release", root):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            gid = grade_id(cell)
+            if not cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+                continue
+            answer = student.answer(gid)
+            if answer is REFERENCE:
+                cell.source = reference[gid]
+            elif isinstance(answer, Answer):
+                cell.source = answer.source
+        notebooks[path.name] = nb
+    return notebooks
+
+
+def _bug(function, label):
+    return next(b for b in BUGS[function] if b.label == label)
+
+
+def sample_class():
+    """The demo's class: full marks, blank, partial, an alternative, and one bug each."""
+    graded = [f for fs in FUNCTIONS.values() for f in fs]
+    bugs = [
+        ("labels_from_1", "one_hot", "labels start at 1"),
+        ("width_from_data", "one_hot", "width from the data"),
+        ("subtract_min", "encode_labels", "subtract the minimum"),
+        ("no_max_shift", "softmax", "no max subtraction"),
+        ("global_max", "softmax", "global max"),
+        ("no_keepdims", "softmax", "missing keepdims on the max"),
+        ("row_loop", "softmax", "row loop"),
+        ("log_of_softmax", "log_softmax", "log of softmax"),
+        ("clip_in_log", "cross_entropy", "clips inside the log"),
+        ("sum_not_mean", "cross_entropy", "sum instead of mean"),
+    ]
+    students = [
+        Student("perfect", "the reference solutions"),
+        Student("blank", "handed in the release notebooks untouched", default=BLANK),
+        Student("partial", "one_hot, encode_labels and softmax only",
+                {f: REFERENCE for f in ("one_hot", "encode_labels", "softmax")}, default=BLANK),
+        Student("alternative", "correct, but written differently everywhere",
+                {f: ALTERNATIVES[f][0] for f in graded}),
+    ]
+    for sid, function, label in bugs:
+        bug = _bug(function, label)
+        origin = f", {bug.origin}" if bug.origin != "catalogue" else ""
+        students.append(Student(sid, f"{function}: {label}{origin}", {function: bug}))
+    return students
+
+
+def catalogue_class():
+    """Students that carry the whole catalogue, for the pipeline tests.
+
+    ``alt_k`` answers every function with its k-th correct alternative;
+    ``bugs_k`` answers every function with its k-th bug (the reference where a
+    function has fewer). Cells of different functions are independent, so one
+    notebook can carry a bug per function.
+    """
+    students = []
+    for k in range(max(len(v) for v in ALTERNATIVES.values())):
+        answers = {f: alts[k] for f, alts in ALTERNATIVES.items() if k < len(alts)}
+        students.append(Student(f"alt_{k + 1}", f"correct alternative #{k + 1} everywhere", answers))
+    for k in range(max(len(v) for v in BUGS.values())):
+        answers = {f: bugs[k] for f, bugs in BUGS.items() if k < len(bugs)}
+        students.append(Student(f"bugs_{k + 1}", f"bug #{k + 1} of every function", answers))
+    return students
+
+
+def write_submissions(students, course_root, assignments=tuple(FUNCTIONS), root=REPO):
+    """Write each student's notebooks to ``course_root/submitted/<id>/<assignment>/``."""
+    for student in students:
+        for assignment in assignments:
+            folder = Path(course_root) / "submitted" / student.id / assignment
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, nb in submission(student, assignment, root).items():
+                nbformat.write(copy.deepcopy(nb), folder / name)
