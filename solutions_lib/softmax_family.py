@@ -67,7 +67,11 @@ def logsumexp(Z):
 
 
 def log_softmax(Z):
-    """Row-wise ``log(softmax(Z))`` computed as ``Z - logsumexp(Z)``.
+    """Row-wise ``log(softmax(Z))``, computed as ``(Z - m) - log(sum(exp(Z - m)))``.
+
+    Mathematically this is ``Z - logsumexp(Z)``; subtracting the row max ``m``
+    first keeps full precision when the logits are huge (``m + log(...)``
+    would round away the small part before the subtraction).
 
     Parameters
     ----------
@@ -79,7 +83,8 @@ def log_softmax(Z):
         Log-probabilities: all <= 0, and ``exp`` of each row sums to 1.
     """
     Z = as_logits(Z, "Z")
-    return Z - logsumexp(Z)[:, None]
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
 def cross_entropy(Z, Y):

@@ -1,0 +1,166 @@
+"""solutions_lib.checks, proved both ways: correct answers pass, realistic bugs fail with a named problem.
+
+These run the checks in-process on the answer catalogue (fast); tests/test_pipeline.py
+runs the same catalogue through real nbgrader.
+"""
+
+import numpy as np
+import pytest
+
+import solutions_lib
+from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, Answer, load
+from classroom.submissions import reference_solutions
+from solutions_lib.checks import CHECKS
+from solutions_lib.checks.core import Case, ensure_no_loops, ensure_student_code, run
+from solutions_lib.checks.encoding import one_hot_cases
+from solutions_lib.checks.softmax_family import cross_entropy_cases, logits_cases
+
+PINNED = ["one_hot", "encode_labels", "softmax", "log_softmax", "cross_entropy"]
+
+
+def failures(func, function):
+    """{part: message} of the parts of ``function``'s check that ``func`` fails."""
+    check, parts = CHECKS[function]
+    out = {}
+    for part in parts:
+        try:
+            check(func, part=part)
+        except AssertionError as exc:
+            out[part] = str(exc)
+    return out
+
+
+def test_catalogue_covers_every_graded_function_with_enough_answers():
+    graded = [f for fs in FUNCTIONS.values() for f in fs]
+    assert sorted(CHECKS) == sorted(graded)
+    for function in PINNED:
+        assert len(ALTERNATIVES[function]) >= 3, function
+        assert len(BUGS[function]) >= 6, function
+    for function in graded:
+        assert ALTERNATIVES.get(function) and BUGS.get(function), function
+
+
+@pytest.mark.parametrize("assignment", list(FUNCTIONS))
+def test_notebook_reference_solutions_pass_every_part(assignment):
+    sources = reference_solutions(assignment)
+    for function in FUNCTIONS[assignment]:
+        func = load(Answer(function, "notebook solution", sources[function]))
+        assert failures(func, function) == {}
+
+
+@pytest.mark.parametrize("answer", [a for alts in ALTERNATIVES.values() for a in alts],
+                         ids=lambda a: f"{a.function}:{a.label}")
+def test_correct_alternative_passes_every_part(answer):
+    assert failures(load(answer), answer.function) == {}
+
+
+@pytest.mark.parametrize("answer", [b for bugs in BUGS.values() for b in bugs], ids=lambda a: f"{a.function}:{a.label}")
+def test_bug_fails_with_a_message_naming_the_problem(answer):
+    failed = failures(load(answer), answer.function)
+    assert failed, f"{answer.label} passed every part of {answer.function}"
+    assert any(answer.expect.lower() in m.lower() for m in failed.values()), failed
+    for message in failed.values():
+            assert message.startswith(f"{answer.function}: ")
+
+
+def test_reference_function_scores_zero():
+    for function in FUNCTIONS["02_softmax"]:
+        assert "reference solution" in failures(getattr(solutions_lib, function), function)[CHECKS[function][1][0]]
+
+
+def test_wrapper_around_the_reference_scores_zero():
+    namespace = {"np": np, "__name__": "__main__"}
+    exec("from solutions_lib.softmax_family import softmax as _s\ndef softmax(Z):\n    return _s(Z)\n", namespace)
+    with pytest.raises(AssertionError, match="reference solution"):
+        ensure_student_code(namespace["softmax"], "softmax")
+
+
+def test_notebook_importing_solutions_lib_scores_zero_even_for_own_code():
+    namespace = {"np": np, "__name__": "__main__"}
+    exec("import solutions_lib\n" + ALTERNATIVES["softmax"][0].source, namespace)
+    with pytest.raises(AssertionError, match="imports the course's reference"):
+        ensure_student_code(namespace["softmax"], "softmax")
+
+
+def test_importing_a_check_is_allowed():
+    namespace = {"np": np, "__name__": "__main__"}
+    exec("from solutions_lib.checks import check_softmax\n", namespace)
+    func = load(ALTERNATIVES["softmax"][0], namespace)
+    ensure_student_code(func, "softmax")
+
+
+def test_loop_ban_follows_notebook_helpers_and_accepts_loop_free_code():
+    namespace = {"np": np, "__name__": "__main__"}
+    helper = Answer("softmax", "helper", """
+def row_softmax(z):
+    return np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+
+def softmax(Z):
+    return np.stack([row_softmax(z) for z in Z])
+""")
+    with pytest.raises(AssertionError, match="comprehension"):
+        ensure_no_loops(load(helper, namespace), "softmax")
+    sneaky = Answer("softmax", "vectorize", """
+def softmax(Z):
+    f = np.vectorize(np.exp)
+    e = f(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+""")
+    with pytest.raises(AssertionError, match="call to vectorize"):
+        ensure_no_loops(load(sneaky), "softmax")
+    ensure_no_loops(load(ALTERNATIVES["softmax"][0]), "softmax")
+
+
+def test_run_records_mutation_warnings_and_errors_without_printing(capfd):
+    Z = np.array([[1000.0, 0.0]])
+
+    def mutating(A):
+        A -= 1
+        return A
+
+    def overflowing(A):
+        return np.exp(A)
+
+    def raising(A):
+        raise KeyError("boom")
+
+    case = Case("Z", (Z,))
+    assert run(mutating, case).mutated == ("argument 1",)
+    assert np.array_equal(Z, [[1000.0, 0.0]]), "run() must call the function on a copy"
+    assert any("overflow" in w for w in run(overflowing, case).warnings)
+    assert isinstance(run(raising, case).error, KeyError)
+    out, err = capfd.readouterr()
+    assert err == ""
+
+
+def test_cases_are_reproducible_from_the_seed_and_vary_with_it():
+    first, again, other = logits_cases(0, "values"), logits_cases(0, "values"), logits_cases(1, "values")
+    assert all(np.array_equal(a.args[0], b.args[0]) for a, b in zip(first, again))
+    assert not all(np.array_equal(a.args[0], b.args[0]) for a, b in zip(first, other))
+
+
+def test_cases_include_non_square_and_square_inputs_and_extreme_logits():
+    shapes = [c.args[0].shape for c in logits_cases(0, "values")]
+    assert any(n != k for n, k in shapes) and any(n == k > 1 for n, k in shapes)
+    stable = [c.args[0] for c in logits_cases(0, "stable")]
+    assert max(np.abs(Z).max() for Z in stable) >= 999
+    assert any("confident_wrong" in c.tags for c in cross_entropy_cases(0, "stable"))
+    one_hot_shapes = [(len(c.args[0]), c.kwargs.get("num_classes")) for c in one_hot_cases(0, "values")]
+    assert len(set(one_hot_shapes)) == len(one_hot_shapes)
+    assert any(c.raises is ValueError for c in one_hot_cases(0, "num_classes"))
+
+
+@pytest.mark.parametrize("function", list(CHECKS))
+def test_unknown_part_is_a_value_error(function):
+    check, _ = CHECKS[function]
+    with pytest.raises(ValueError, match="part must be"):
+        check(lambda *a, **k: None, part="nonsense")
+
+
+def test_messages_never_contain_the_expected_values():
+    """A failing check describes the problem, not the answer."""
+    bug = next(b for b in BUGS["softmax"] if b.label == "divides by the total")
+    message = failures(load(bug), "softmax")["values"]
+    for case in logits_cases(0, "values"):
+        for value in solutions_lib.softmax(case.args[0]).ravel()[:5]:
+            assert f"{value:.4f}" not in message
