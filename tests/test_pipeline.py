@@ -1,0 +1,111 @@
+"""The real nbgrader pipeline on a simulated class: generate, autograde, feedback, export.
+
+One course is built and graded per test session (a few minutes); the tests then read the gradebook,
+the autograded notebooks, the feedback and the export.
+"""
+
+import csv
+
+import pytest
+
+from classroom import nbgrader_run as run
+from classroom.catalogue import FUNCTIONS, Answer
+from classroom.demo import function_of
+from classroom.submissions import BLANK, REFERENCE, catalogue_class, sample_class, write_submissions
+
+pytestmark = pytest.mark.nbgrader
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    students = sample_class() + catalogue_class()
+    course = run.make_course(tmp_path_factory.mktemp("nbgrader") / "course", list(FUNCTIONS))
+    write_submissions(students, course)
+    scores = {}
+    for assignment in FUNCTIONS:
+        run.autograde(course, assignment)
+        run.generate_feedback(course, assignment)
+        scores[assignment] = run.cell_scores(course, assignment)
+    run.export(course)
+    return course, {s.id: s for s in students}, scores
+
+
+def points(scores, assignment, student, function):
+    """(score, max) of one function's grade cells."""
+    cells = [v for c, v in scores[assignment][student].items() if function_of(c, FUNCTIONS[assignment]) == function]
+    assert cells, f"no grade cells for {function}"
+    return sum(s for s, _ in cells), sum(m for _, m in cells)
+
+
+def all_functions():
+    return [(a, f) for a, fs in FUNCTIONS.items() for f in fs]
+
+
+def test_every_submission_is_graded_with_feedback_and_exported(graded):
+    course, students, scores = graded
+    rows = list(csv.DictReader((course / "grades.csv").open()))
+    for assignment in FUNCTIONS:
+        assert set(scores[assignment]) == set(students)
+        for student in students:
+            assert list((course / "feedback" / student / assignment).glob("*.html")), (student, assignment)
+        assert {r["student_id"] for r in rows if r["assignment"] == assignment} == set(students)
+
+
+def test_perfect_submission_scores_full_marks(graded):
+    _, _, scores = graded
+    for assignment in FUNCTIONS:
+        cells = scores[assignment]["perfect"]
+        assert cells and all(score == top for score, top in cells.values()), cells
+
+
+def test_blank_submission_scores_zero(graded):
+    _, _, scores = graded
+    for assignment in FUNCTIONS:
+        cells = scores[assignment]["blank"]
+        assert cells and sum(s for s, _ in cells.values()) == 0 and sum(m for _, m in cells.values()) > 0
+
+
+@pytest.mark.parametrize("assignment, function", all_functions())
+def test_each_student_loses_points_exactly_where_their_answer_is_wrong(graded, assignment, function):
+    _, students, scores = graded
+    for student in students.values():
+        score, top = points(scores, assignment, student.id, function)
+        if function in student.wrong_functions():
+            assert score < top, f"{student.id} kept all points on {function}"
+        else:
+            assert score == top, f"{student.id} lost points on {function} ({score}/{top})"
+
+
+@pytest.mark.parametrize("assignment, function", all_functions())
+def test_bug_messages_in_autograded_notebooks_name_the_problem(graded, assignment, function):
+    course, students, scores = graded
+    for student in students.values():
+        answer = student.answer(function)
+        if not (isinstance(answer, Answer) and answer.expect):
+            continue
+        messages = run.cell_messages(course, student.id, assignment)
+        lost = [c for c, (s, m) in scores[assignment][student.id].items()
+                if s < m and function_of(c, FUNCTIONS[assignment]) == function]
+        assert any(answer.expect.lower() in messages.get(c, "").lower() for c in lost), (student.id, messages)
+
+
+def test_catalogue_students_cover_every_alternative_and_bug(graded):
+    _, students, _ = graded
+    from classroom.catalogue import ALTERNATIVES, BUGS
+
+    given = {(f, s.answer(f).label) for s in students.values() for f in FUNCTIONS_FLAT
+             if isinstance(s.answer(f), Answer)}
+    for function in FUNCTIONS_FLAT:
+        for answer in ALTERNATIVES[function] + BUGS[function]:
+            assert (function, answer.label) in given
+
+
+FUNCTIONS_FLAT = [f for fs in FUNCTIONS.values() for f in fs]
+
+
+def test_partial_submission_keeps_points_for_what_it_did(graded):
+    _, students, scores = graded
+    partial = students["partial"]
+    assert partial.answer("softmax") is REFERENCE and partial.answer("logsumexp") is BLANK
+    assert points(scores, "02_softmax", "partial", "softmax") == (6, 6)
+    assert points(scores, "02_softmax", "partial", "logsumexp")[0] == 0
