@@ -217,9 +217,14 @@ def check(func, name, cases, judge):
     judge : callable
         ``judge(name, case, outcome)``; raises AssertionError on failure.
     """
+    __tracebackhide__ = True  # noqa: F841 - IPython shows students the message, not our frames
     ensure_student_code(func, name)
     for case in cases:
-        judge(name, case, run(func, case))
+        outcome = run(func, case)
+        try:
+            judge(name, case, outcome)
+        except AssertionError as failure:
+            raise AssertionError(str(failure)) from None
 
 
 def _is_reference(obj):
@@ -260,6 +265,7 @@ def ensure_student_code(func, name):
     ``solutions_lib`` (or anything from it but the checks) among its globals
     all fail.
     """
+    __tracebackhide__ = True  # noqa: F841
     if not callable(func):
         raise AssertionError(f"{name}: expected a function, got {type(func).__name__}")
     target = inspect.unwrap(func)
@@ -298,6 +304,7 @@ def ensure_no_loops(func, name, _seen=None):
     Loops, comprehensions and ``np.vectorize``-style calls are rejected in the
     function's source, read with :func:`inspect.getsource`.
     """
+    __tracebackhide__ = True  # noqa: F841
     seen = set() if _seen is None else _seen
     if func in seen:
         return
@@ -310,7 +317,7 @@ def ensure_no_loops(func, name, _seen=None):
     loops = _loop_nodes(ast.parse(source))
     if loops:
         line, kind = loops[0]
-        label = name if func.__name__ == name else f"{func.__name__} (called by {name})"
+        label = name if _seen is None else f"{func.__name__} (called by {name})"
         raise AssertionError(f"{name}: {label} has a {kind} on line {line} of its definition; "
                              "this exercise must be vectorized: use whole-array NumPy operations "
                              "(broadcasting, axis=, keepdims=) instead of iterating")

@@ -94,6 +94,7 @@ def judge_one_hot(name, case, outcome):
 
 def check_one_hot(func, part="values", seed=0):
     """Hidden-test entry point for ``one_hot(y, num_classes=None)``."""
+    __tracebackhide__ = True  # noqa: F841
     check(func, "one_hot", one_hot_cases(seed, part), judge_one_hot)
 
 
@@ -109,6 +110,7 @@ def one_hot_broadcast_cases(seed=0):
 
 def check_one_hot_broadcast(func, part="values", seed=0):
     """Hidden-test entry point for ``one_hot_broadcast``; ``part="vectorized"`` also bans loops."""
+    __tracebackhide__ = True  # noqa: F841
     if part == "vectorized":
         ensure_no_loops(func, "one_hot_broadcast")
     elif part != "values":
@@ -184,4 +186,5 @@ def judge_encode_labels(name, case, outcome):
 
 def check_encode_labels(func, part="ints", seed=0):
     """Hidden-test entry point for ``encode_labels(labels)``."""
+    __tracebackhide__ = True  # noqa: F841
     check(func, "encode_labels", encode_labels_cases(seed, part), judge_encode_labels)

@@ -92,6 +92,7 @@ def judge_softmax(name, case, outcome):
 
 def check_softmax(func, part="values", seed=0):
     """Hidden-test entry point for ``softmax(Z)``: parts values, stable, vectorized."""
+    __tracebackhide__ = True  # noqa: F841
     if part == "vectorized":
         ensure_no_loops(func, "softmax")
         part = "values"
@@ -119,6 +120,7 @@ def judge_logsumexp(name, case, outcome):
 
 def check_logsumexp(func, part="values", seed=0):
     """Hidden-test entry point for ``logsumexp(Z)``: parts values, stable."""
+    __tracebackhide__ = True  # noqa: F841
     check(func, "logsumexp", logits_cases(seed, part), judge_logsumexp)
 
 
@@ -151,6 +153,7 @@ def judge_log_softmax(name, case, outcome):
 
 def check_log_softmax(func, part="values", seed=0):
     """Hidden-test entry point for ``log_softmax(Z)``: parts values, stable."""
+    __tracebackhide__ = True  # noqa: F841
     check(func, "log_softmax", logits_cases(seed, part), judge_log_softmax)
 
 
@@ -215,6 +218,7 @@ def judge_cross_entropy(name, case, outcome):
 
 def check_cross_entropy(func, part="values", seed=0):
     """Hidden-test entry point for ``cross_entropy(Z, Y)``: parts values, stable."""
+    __tracebackhide__ = True  # noqa: F841
     check(func, "cross_entropy", cross_entropy_cases(seed, part), judge_cross_entropy)
 
 
@@ -241,4 +245,5 @@ def judge_cross_entropy_grad(name, case, outcome):
 
 def check_cross_entropy_grad(func, part="values", seed=0):
     """Hidden-test entry point for ``cross_entropy_grad(Z, Y)``."""
+    __tracebackhide__ = True  # noqa: F841
     check(func, "cross_entropy_grad", cross_entropy_cases(seed, part), judge_cross_entropy_grad)
