@@ -109,3 +109,10 @@ def test_partial_submission_keeps_points_for_what_it_did(graded):
     assert partial.answer("softmax") is REFERENCE and partial.answer("logsumexp") is BLANK
     assert points(scores, "02_softmax", "partial", "softmax") == (6, 6)
     assert points(scores, "02_softmax", "partial", "logsumexp")[0] == 0
+
+
+def test_nbgrader_loads_the_course_config_without_warnings(graded):
+    course, _, _ = graded
+    log = run.nbgrader(course, "db", "assignment", "list")
+    assert "01_one_hot" in log and "02_softmax" in log
+    assert not [line for line in log.splitlines() if "WARNING" in line or "deprecated" in line.lower()], log
