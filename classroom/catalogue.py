@@ -7,30 +7,7 @@ function's cells with a message that contains :attr:`Answer.expect`. Bugs
 marked ``seed NNN`` are mistakes found in real student notebooks.
 """
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One student answer for one function."""
-
-    function: str
-    label: str
-    source: str
-    expect: str = ""  # for a bug: a fragment the failing check's message must contain
-    origin: str = "catalogue"
-
-
-def _answers(function, entries, expect_bugs):
-    out = []
-    for entry in entries:
-        if expect_bugs:
-            label, expect, source, *origin = entry
-            out.append(Answer(function, label, source.strip() + "\n", expect, origin[0] if origin else "catalogue"))
-        else:
-            label, source = entry
-            out.append(Answer(function, label, source.strip() + "\n"))
-    return out
+from classroom.answer import Answer, answers as _answers, load  # noqa: F401 - load is re-exported
 
 
 ALTERNATIVES = {
@@ -484,26 +461,18 @@ def cross_entropy_grad(Z, Y):
     ], True),
 }
 
-#: The graded functions of each notebook, in notebook order.
+from classroom.catalogue_gradients import ALTERNATIVES as _ALTERNATIVES_03  # noqa: E402
+from classroom.catalogue_gradients import BUGS as _BUGS_03  # noqa: E402
+
+ALTERNATIVES.update(_ALTERNATIVES_03)
+BUGS.update(_BUGS_03)
+
+#: The graded functions of each assignment, in notebook order.
 FUNCTIONS = {
     "01_one_hot": ["one_hot", "encode_labels", "one_hot_broadcast"],
     "02_softmax": ["softmax", "logsumexp", "log_softmax", "cross_entropy", "cross_entropy_grad"],
+    "03_gradients": ["grad_b2", "grad_W2", "grad_b1", "grad_W1", "compute_gradients",
+                     "affine_forward", "affine_backward", "relu_forward", "relu_backward",
+                     "sigmoid_forward", "sigmoid_backward", "softmax_cross_entropy",
+                     "xavier_uniform", "iterate_minibatches", "sgd_step"],
 }
-
-
-def load(answer, namespace=None):
-    """Define ``answer``'s function in a fresh namespace and return it.
-
-    The source is registered with :mod:`linecache` so that
-    :func:`inspect.getsource` (used by the loop ban) can read it, as it can in
-    a notebook.
-    """
-    import linecache
-
-    import numpy as np
-
-    filename = f"<answer {answer.function}: {answer.label}>"
-    linecache.cache[filename] = (len(answer.source), None, answer.source.splitlines(True), filename)
-    ns = {"np": np, "__name__": "__main__"} if namespace is None else namespace
-    exec(compile(answer.source, filename, "exec"), ns)  # noqa: S102 - catalogue code is ours
-    return ns[answer.function]

@@ -37,3 +37,41 @@ CHECKS = {
     "cross_entropy": (check_cross_entropy, ("values", "stable")),
     "cross_entropy_grad": (check_cross_entropy_grad, ("values", "stable")),
 }
+
+from solutions_lib.checks.layers import (  # noqa: E402
+    check_affine_backward,
+    check_affine_forward,
+    check_iterate_minibatches,
+    check_relu_backward,
+    check_relu_forward,
+    check_sgd_step,
+    check_sigmoid_backward,
+    check_sigmoid_forward,
+    check_softmax_cross_entropy,
+    check_xavier_uniform,
+)
+from solutions_lib.checks.mlp_gradients import (  # noqa: E402
+    check_compute_gradients,
+    check_grad_b1,
+    check_grad_b2,
+    check_grad_W1,
+    check_grad_W2,
+)
+
+CHECKS.update({
+    "grad_b2": (check_grad_b2, ("values", "vectorized")),
+    "grad_W2": (check_grad_W2, ("values", "vectorized")),
+    "grad_b1": (check_grad_b1, ("values", "vectorized")),
+    "grad_W1": (check_grad_W1, ("values", "vectorized")),
+    "compute_gradients": (check_compute_gradients, ("values", "vectorized")),
+    "affine_forward": (check_affine_forward, ("values",)),
+    "affine_backward": (check_affine_backward, ("values",)),
+    "relu_forward": (check_relu_forward, ("values",)),
+    "relu_backward": (check_relu_backward, ("values",)),
+    "sigmoid_forward": (check_sigmoid_forward, ("values", "stable")),
+    "sigmoid_backward": (check_sigmoid_backward, ("values",)),
+    "softmax_cross_entropy": (check_softmax_cross_entropy, ("values", "stable")),
+    "xavier_uniform": (check_xavier_uniform, ("values",)),
+    "iterate_minibatches": (check_iterate_minibatches, ("coverage", "shuffling")),
+    "sgd_step": (check_sgd_step, ("values",)),
+})

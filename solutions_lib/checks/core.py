@@ -74,7 +74,11 @@ class Outcome:
 
 
 def _same(a, b):
-    """True if two argument values are equal (arrays compared exactly, nan == nan)."""
+    """True if two argument values are equal (arrays compared exactly, nan == nan; containers recursively)."""
+    if isinstance(a, (tuple, list)) or isinstance(b, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) or isinstance(b, dict):
+        return type(a) is type(b) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         a, b = np.asarray(a), np.asarray(b)
         if a.shape != b.shape or a.dtype != b.dtype:
@@ -136,7 +140,9 @@ def fail(name, case, problem, hint=None):
 ERROR_HINTS = {
     "could not be broadcast": "a reduction such as .max(axis=1) or .sum(axis=1) returns shape (N,); "
     "keep the axis with keepdims=True so it broadcasts as (N, 1)",
-    "index": "an index is out of range: check which axis you index and the width of the result",
+    "out of bounds": "an index is out of range: check which axis you index and the width of the result",
+    "mismatch in its core dimension": "the inner sizes of a matrix product must match, (N, K) @ (K, H): "
+    "check which operand needs a transpose (.T)",
 }
 
 
@@ -197,6 +203,77 @@ def judge_array(name, case, got, shape, dtype=np.float64):
     if dtype is not None and got.dtype != dtype:
         fail(name, case, f"returned dtype {got.dtype}, expected {np.dtype(dtype)}",
              "build the result with float arithmetic (np.zeros(...) is float64), or convert with .astype(float)")
+
+
+def _judge_shape(name, case, label, got, expected):
+    """Fail with a diagnosis when an output array has the wrong type or shape."""
+    if not isinstance(got, np.ndarray):
+        fail(name, case, f"{label} is a {type(got).__name__}, expected a NumPy array of shape {expected.shape}")
+    if got.shape == expected.shape:
+        return
+    problem = f"{label} has shape {got.shape}, expected {expected.shape}"
+    if expected.ndim == 1 and got.shape == (1, expected.shape[0]):
+        fail(name, case, problem, "sum (or average) over the batch axis 0 without keepdims=True, so a bias gradient "
+             "has the bias's shape (M,), not (1, M)")
+    if expected.ndim == 1 and got.ndim == 2 and got.shape[1] == expected.shape[0]:
+        fail(name, case, problem, "a bias is shared by every sample, so its gradient sums the rows over the batch (axis 0)")
+    if got.ndim == 2 and got.shape == expected.shape[::-1]:
+        fail(name, case, problem + " (transposed)", "a gradient has the shape of what it differentiates; "
+             "check the order and transposes of the matrix product")
+    fail(name, case, problem, "a gradient has the shape of what it differentiates")
+
+
+def judge_outputs(name, case, outcome, expected, labels, hints=None, batch=None):
+    """Judge an output that is an array, a tuple of arrays, or a dict of arrays.
+
+    Parameters
+    ----------
+    name : str
+    case : Case
+    outcome : Outcome
+    expected : ndarray, tuple of ndarray, or dict of ndarray
+        The reference output.
+    labels : tuple of str
+        Names of the outputs in messages (``("dx", "dW", "db")``); for a dict,
+        its keys are used.
+    hints : dict, optional
+        Hint per output label for a wrong value that no generic diagnosis explains.
+    batch : int, optional
+        N, to diagnose outputs that are N times too large or too small.
+    """
+    hints = hints or {}
+    judge_error(name, case, outcome)
+    judge_overflow(name, case, outcome)
+    got = outcome.value
+    if isinstance(expected, dict):
+        if not isinstance(got, dict) or set(got) != set(expected):
+            keys = sorted(got) if isinstance(got, dict) else type(got).__name__
+            fail(name, case, f"returned {keys}, expected a dict with keys {sorted(expected)}")
+        labels = tuple(expected)
+        pairs = [(got[k], expected[k]) for k in labels]
+    elif isinstance(expected, tuple):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            fail(name, case, f"returned {type(got).__name__}, expected a tuple ({', '.join(labels)})")
+        pairs = list(zip(got, expected))
+    else:
+        pairs = [(got, expected)]
+    for label, (g, e) in zip(labels, pairs):
+        _judge_shape(name, case, label, g, e)
+        if not np.all(np.isfinite(g)):
+            fail(name, case, f"{label} contains nan or inf", "look for an exp that overflows or a division by zero")
+    judge_hygiene(name, case, outcome)
+    for label, (g, e) in zip(labels, pairs):
+        if close(g, e):
+            continue
+        if close(-g, e):
+            fail(name, case, f"{label} has the wrong sign", "a gradient points uphill: check each minus sign")
+        if batch and batch > 1 and close(g, batch * e):
+            fail(name, case, f"{label} is N times too large",
+                 "the loss is a mean over the N samples, so its gradients carry a factor 1/N")
+        if batch and batch > 1 and close(batch * g, e):
+            fail(name, case, f"{label} is N times too small",
+                 "the 1/N of the mean is already in the upstream gradient: don't divide again")
+        fail(name, case, f"{label} is wrong", hints.get(label))
 
 
 def close(got, expected):
