@@ -112,12 +112,21 @@ def sample_class():
         ("log_of_softmax", "log_softmax", "log of softmax"),
         ("clip_in_log", "cross_entropy", "clips inside the log"),
         ("sum_not_mean", "cross_entropy", "sum instead of mean"),
+        ("global_n", "compute_gradients", "global n from the notebook"),
+        ("mask_from_error", "compute_gradients", "ReLU mask from the backpropagated error"),
+        ("db_keepdims", "affine_backward", "db keeps the batch axis"),
+        ("naive_sigmoid", "sigmoid_forward", "naive formula"),
+        ("sigmoid_pre_act", "sigmoid_backward", "treats the cache as the input"),
+        ("ce_grad_no_1_over_n", "softmax_cross_entropy", "gradient missing 1/N"),
+        ("drop_last_batch", "iterate_minibatches", "drops the last partial batch"),
+        ("update_too_early", "sgd_step", "updates W2 before backpropagating into W1"),
     ]
     students = [
         Student("perfect", "the reference solutions"),
         Student("blank", "handed in the release notebooks untouched", default=BLANK),
-        Student("partial", "one_hot, encode_labels and softmax only",
-                {f: REFERENCE for f in ("one_hot", "encode_labels", "softmax")}, default=BLANK),
+        Student("partial", "one_hot, encode_labels, softmax and the affine layer only",
+                {f: REFERENCE for f in ("one_hot", "encode_labels", "softmax", "affine_forward", "affine_backward")},
+                default=BLANK),
         Student("alternative", "correct, but written differently everywhere",
                 {f: ALTERNATIVES[f][0] for f in graded}),
     ]
@@ -154,3 +163,28 @@ def write_submissions(students, course_root, assignments=tuple(FUNCTIONS), root=
             folder.mkdir(parents=True, exist_ok=True)
             for name, nb in submission(student, assignment, root).items():
                 nbformat.write(copy.deepcopy(nb), folder / name)
+
+
+def notebook_functions(assignment, folder="source", root=REPO):
+    """Define every function of an assignment's notebooks, in order, in one namespace.
+
+    Only the ``import`` and ``def`` statements of each code cell run (solution
+    markers removed), so the namespace holds the reference solutions and the
+    helpers they call, without executing the notebooks' computations. Cell
+    sources are registered with :mod:`linecache` so that the loop ban can read them.
+    """
+    import ast
+    import linecache
+
+    namespace = {"__name__": "__main__"}
+    for path in notebook_paths(assignment, folder, root):
+        for number, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.cell_type != "code":
+                continue
+            source = _SOLUTION_MARKERS.sub("", cell.source)
+            keep = [node for node in ast.parse(source).body
+                    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef))]
+            filename = f"<{path.name} cell {number}>"
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            exec(compile(ast.Module(body=keep, type_ignores=[]), filename, "exec"), namespace)  # noqa: S102
+    return namespace

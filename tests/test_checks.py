@@ -9,13 +9,15 @@ import pytest
 
 import solutions_lib
 from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, Answer, load
-from classroom.submissions import reference_solutions
+from classroom.submissions import notebook_functions
 from solutions_lib.checks import CHECKS
 from solutions_lib.checks.core import Case, ensure_no_loops, ensure_student_code, run
 from solutions_lib.checks.encoding import one_hot_cases
 from solutions_lib.checks.softmax_family import cross_entropy_cases, logits_cases
 
-PINNED = ["one_hot", "encode_labels", "softmax", "log_softmax", "cross_entropy"]
+PINNED = ["one_hot", "encode_labels", "softmax", "log_softmax", "cross_entropy", "compute_gradients",
+          "affine_forward", "affine_backward", "relu_forward", "relu_backward", "sigmoid_forward",
+          "sigmoid_backward", "softmax_cross_entropy", "iterate_minibatches"]
 
 
 def failures(func, function):
@@ -42,10 +44,9 @@ def test_catalogue_covers_every_graded_function_with_enough_answers():
 
 @pytest.mark.parametrize("assignment", list(FUNCTIONS))
 def test_notebook_reference_solutions_pass_every_part(assignment):
-    sources = reference_solutions(assignment)
+    namespace = notebook_functions(assignment)
     for function in FUNCTIONS[assignment]:
-        func = load(Answer(function, "notebook solution", sources[function]))
-        assert failures(func, function) == {}
+        assert failures(namespace[function], function) == {}
 
 
 @pytest.mark.parametrize("answer", [a for alts in ALTERNATIVES.values() for a in alts],
