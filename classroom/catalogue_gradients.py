@@ -357,17 +357,11 @@ def affine_backward(dout, cache):
     x, W, b = cache
     return dout @ W.T, x.T @ dout, dout.mean(axis=0)
 """, "seed 002"),
-        ("scales dout in place", "modified its input", """
+        ("clips dout by its norm in place", "modified its input", """
 def affine_backward(dout, cache):
     x, W, b = cache
-    dout *= 1.0
-    dout[np.abs(dout) < 1e-3] = 0.0
-    dout[0] += 0.0
-    dout /= 1.0
-    dx = dout @ W.T
-    x -= 0.0
-    x[0, 0] += 1.0
-    return dx, (x.T @ dout), dout.sum(axis=0)
+    dout /= max(1.0, np.linalg.norm(dout))
+    return dout @ W.T, x.T @ dout, dout.sum(axis=0)
 """),
     ], True),
     "relu_forward": _answers("relu_forward", [
