@@ -71,9 +71,13 @@ def make_course(course_root, assignments, repo=REPO):
 
 def autograde(course_root, assignment, on_student=None):
     """``nbgrader autograde`` every submission of one assignment; return the seconds taken."""
+    seen = []
+
     def progress(line):
-        match = re.search(r"Autograding\s+\S*submitted/([^/]+)/", line)
-        if match and on_student:
+        # nbgrader logs "Autograding <root>/autograded/<student>/<assignment>/<notebook>" per notebook
+        match = re.search(r"Autograding\s+\S*autograded/([^/]+)/", line)
+        if match and on_student and match.group(1) not in seen:
+            seen.append(match.group(1))
             on_student(match.group(1))
     start = time.perf_counter()
     nbgrader(course_root, "autograde", assignment, "--create", "--force", on_line=progress)

@@ -165,3 +165,40 @@ def test_messages_never_contain_the_expected_values():
     for case in logits_cases(0, "values"):
         for value in solutions_lib.softmax(case.args[0]).ravel()[:5]:
             assert f"{value:.4f}" not in message
+
+
+def _namespace_with(assignment, **replacements):
+    """The notebook's reference functions, with some replaced by catalogue answers."""
+    namespace = notebook_functions(assignment)
+    for function, label in replacements.items():
+        answer = next(a for a in BUGS[function] + ALTERNATIVES[function] if a.label == label)
+        load(answer, namespace)
+    return namespace
+
+
+def test_a_bug_costs_points_on_its_own_exercise_only():
+    namespace = _namespace_with("03_gradients", affine_backward="db keeps the batch axis",
+                                softmax_cross_entropy="gradient missing 1/N")
+    assert failures(namespace["sgd_step"], "sgd_step") == {}
+    assert failures(namespace["affine_backward"], "affine_backward")
+    assert failures(namespace["softmax_cross_entropy"], "softmax_cross_entropy")
+
+
+def test_composite_is_graded_with_reference_helpers_but_the_kernel_is_untouched():
+    namespace = _namespace_with("03_gradients", grad_b1="no ReLU mask")
+    buggy = namespace["grad_b1"]
+    assert failures(namespace["compute_gradients"], "compute_gradients") == {}
+    assert namespace["grad_b1"] is buggy
+
+
+def test_loop_ban_leaves_graded_helpers_to_their_own_exercise():
+    namespace = _namespace_with("03_gradients", grad_b2="loop")
+    ensure_no_loops(namespace["compute_gradients"], "compute_gradients", skip=("grad_b2",))
+    with pytest.raises(AssertionError, match="grad_b2 \\(called by compute_gradients\\) has a for loop"):
+        ensure_no_loops(namespace["compute_gradients"], "compute_gradients")
+    assert "vectorized" in failures(namespace["grad_b2"], "grad_b2")
+
+
+def test_a_composite_that_is_itself_wrong_still_fails():
+    namespace = _namespace_with("03_gradients", sgd_step="updates W2 before backpropagating into W1")
+    assert failures(namespace["sgd_step"], "sgd_step")

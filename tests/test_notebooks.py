@@ -38,6 +38,9 @@ SIGNATURES = {
     "iterate_minibatches": "def iterate_minibatches(X, Y, batch_size, rng):",
     "sgd_step": "def sgd_step(params, X, Y, learning_rate):",
 }
+#: Exercises whose reference solution calls other graded exercises: their visible check is locked but
+#: not graded, because it runs the student's own helpers (the hidden checks bind reference helpers).
+COMPOSITE = {"compute_gradients", "sgd_step"}
 ALL = [(a, p) for a in FUNCTIONS for folder in ("source", "release") for p in notebook_paths(a, folder)]
 
 
@@ -63,7 +66,8 @@ def test_source_has_the_pinned_solution_cells_and_a_grade_cell_per_check_part(as
         assert SIGNATURES[function] in solution.source
         assert "### BEGIN SOLUTION" in solution.source
         visible = cells[f"test_{function}"]
-        assert visible.metadata.nbgrader["grade"] and visible.metadata.nbgrader["locked"]
+        assert visible.metadata.nbgrader["locked"]
+        assert visible.metadata.nbgrader["grade"] == (function not in COMPOSITE)
         assert "solutions_lib" not in visible.source
         for part in CHECKS[function][1]:
             hidden = cells[f"test_{function}_{part}"]
@@ -71,7 +75,7 @@ def test_source_has_the_pinned_solution_cells_and_a_grade_cell_per_check_part(as
             body = hidden.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
             assert f'check_{function}({function}, part="{part}")' in body
     graded = {g for g, c in cells.items() if c.metadata.nbgrader.get("grade")}
-    expected = {f"test_{f}" for f in FUNCTIONS[assignment]}
+    expected = {f"test_{f}" for f in FUNCTIONS[assignment] if f not in COMPOSITE}
     expected |= {f"test_{f}_{p}" for f in FUNCTIONS[assignment] for p in CHECKS[f][1]}
     assert graded == expected
 

@@ -5,15 +5,18 @@ the autograded notebooks, the feedback and the export.
 """
 
 import csv
+from types import SimpleNamespace
 
 import pytest
 
 from classroom import nbgrader_run as run
-from classroom.catalogue import FUNCTIONS, Answer
+from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, Answer
 from classroom.demo import function_of
 from classroom.submissions import BLANK, REFERENCE, catalogue_class, sample_class, write_submissions
 
 pytestmark = pytest.mark.nbgrader
+
+FUNCTIONS_FLAT = [f for fs in FUNCTIONS.values() for f in fs]
 
 
 @pytest.fixture(scope="module")
@@ -21,13 +24,14 @@ def graded(tmp_path_factory):
     students = sample_class() + catalogue_class()
     course = run.make_course(tmp_path_factory.mktemp("nbgrader") / "course", list(FUNCTIONS))
     write_submissions(students, course)
-    scores = {}
+    scores, progress = {}, {}
     for assignment in FUNCTIONS:
-        run.autograde(course, assignment)
+        progress[assignment] = []
+        run.autograde(course, assignment, on_student=progress[assignment].append)
         run.generate_feedback(course, assignment)
         scores[assignment] = run.cell_scores(course, assignment)
     run.export(course)
-    return course, {s.id: s for s in students}, scores
+    return SimpleNamespace(course=course, students={s.id: s for s in students}, scores=scores, progress=progress)
 
 
 def points(scores, assignment, student, function):
@@ -42,7 +46,7 @@ def all_functions():
 
 
 def test_every_submission_is_graded_with_feedback_and_exported(graded):
-    course, students, scores = graded
+    course, students, scores = graded.course, graded.students, graded.scores
     rows = list(csv.DictReader((course / "grades.csv").open()))
     for assignment in FUNCTIONS:
         assert set(scores[assignment]) == set(students)
@@ -51,15 +55,20 @@ def test_every_submission_is_graded_with_feedback_and_exported(graded):
         assert {r["student_id"] for r in rows if r["assignment"] == assignment} == set(students)
 
 
+def test_autograde_reports_each_student_once_as_it_goes(graded):
+    for assignment, seen in graded.progress.items():
+        assert sorted(seen) == sorted(graded.students), assignment
+
+
 def test_perfect_submission_scores_full_marks(graded):
-    _, _, scores = graded
+    scores = graded.scores
     for assignment in FUNCTIONS:
         cells = scores[assignment]["perfect"]
         assert cells and all(score == top for score, top in cells.values()), cells
 
 
 def test_blank_submission_scores_zero(graded):
-    _, _, scores = graded
+    scores = graded.scores
     for assignment in FUNCTIONS:
         cells = scores[assignment]["blank"]
         assert cells and sum(s for s, _ in cells.values()) == 0 and sum(m for _, m in cells.values()) > 0
@@ -67,7 +76,7 @@ def test_blank_submission_scores_zero(graded):
 
 @pytest.mark.parametrize("assignment, function", all_functions())
 def test_each_student_loses_points_exactly_where_their_answer_is_wrong(graded, assignment, function):
-    _, students, scores = graded
+    students, scores = graded.students, graded.scores
     for student in students.values():
         score, top = points(scores, assignment, student.id, function)
         if function in student.wrong_functions():
@@ -78,7 +87,7 @@ def test_each_student_loses_points_exactly_where_their_answer_is_wrong(graded, a
 
 @pytest.mark.parametrize("assignment, function", all_functions())
 def test_bug_messages_in_autograded_notebooks_name_the_problem(graded, assignment, function):
-    course, students, scores = graded
+    course, students, scores = graded.course, graded.students, graded.scores
     for student in students.values():
         answer = student.answer(function)
         if not (isinstance(answer, Answer) and answer.expect):
@@ -90,9 +99,7 @@ def test_bug_messages_in_autograded_notebooks_name_the_problem(graded, assignmen
 
 
 def test_catalogue_students_cover_every_alternative_and_bug(graded):
-    _, students, _ = graded
-    from classroom.catalogue import ALTERNATIVES, BUGS
-
+    students = graded.students
     given = {(f, s.answer(f).label) for s in students.values() for f in FUNCTIONS_FLAT
              if isinstance(s.answer(f), Answer)}
     for function in FUNCTIONS_FLAT:
@@ -100,11 +107,9 @@ def test_catalogue_students_cover_every_alternative_and_bug(graded):
             assert (function, answer.label) in given
 
 
-FUNCTIONS_FLAT = [f for fs in FUNCTIONS.values() for f in fs]
-
 
 def test_partial_submission_keeps_points_for_what_it_did(graded):
-    _, students, scores = graded
+    students, scores = graded.students, graded.scores
     partial = students["partial"]
     assert partial.answer("softmax") is REFERENCE and partial.answer("logsumexp") is BLANK
     assert points(scores, "02_softmax", "partial", "softmax") == (6, 6)
@@ -112,7 +117,7 @@ def test_partial_submission_keeps_points_for_what_it_did(graded):
 
 
 def test_nbgrader_loads_the_course_config_without_warnings(graded):
-    course, _, _ = graded
+    course = graded.course
     log = run.nbgrader(course, "db", "assignment", "list")
     assert "01_one_hot" in log and "02_softmax" in log
     assert not [line for line in log.splitlines() if "WARNING" in line or "deprecated" in line.lower()], log

@@ -23,6 +23,7 @@ import functools
 import inspect
 import io
 import textwrap
+import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -281,7 +282,40 @@ def close(got, expected):
     return bool(np.allclose(got, expected, rtol=RTOL, atol=ATOL))
 
 
-def check(func, name, cases, judge):
+def with_reference_helpers(func, helpers):
+    """A copy of ``func`` in which other graded functions it reaches are the reference ones.
+
+    Each exercise is graded on its own: when a student's function calls their
+    own solution of another exercise (``sgd_step`` calling ``affine_backward``),
+    a bug there costs points on that exercise only. The copy runs in a copied
+    namespace, so the student's kernel is left as it was; notebook helpers
+    that are not graded keep the student's versions.
+
+    Parameters
+    ----------
+    func : function
+        The student's function.
+    helpers : dict
+        Exercise name -> reference implementation.
+    """
+    original = getattr(func, "__globals__", None)
+    if original is None or not helpers:
+        return func
+    namespace = dict(original)
+    namespace.update({n: f for n, f in helpers.items() if n in original and n != func.__name__})
+    for key, value in list(namespace.items()):
+        if isinstance(value, types.FunctionType) and value.__globals__ is original and key not in helpers:
+            namespace[key] = _rebind(value, namespace)
+    return _rebind(func, namespace)
+
+
+def _rebind(func, namespace):
+    clone = types.FunctionType(func.__code__, namespace, func.__name__, func.__defaults__, func.__closure__)
+    clone.__kwdefaults__ = func.__kwdefaults__
+    return clone
+
+
+def check(func, name, cases, judge, helpers=None):
     """Run ``func`` on every case and judge each outcome in turn.
 
     Parameters
@@ -293,11 +327,15 @@ def check(func, name, cases, judge):
     cases : list of Case
     judge : callable
         ``judge(name, case, outcome)``; raises AssertionError on failure.
+    helpers : dict, optional
+        Reference implementations of the other graded functions that ``func``
+        may call (see :func:`with_reference_helpers`).
     """
     __tracebackhide__ = True  # noqa: F841 - IPython shows students the message, not our frames
     ensure_student_code(func, name)
+    target = with_reference_helpers(func, helpers)
     for case in cases:
-        outcome = run(func, case)
+        outcome = run(target, case)
         try:
             judge(name, case, outcome)
         except AssertionError as failure:
@@ -320,10 +358,9 @@ def _is_reference(obj):
     return module.split(".")[0] == "solutions_lib" and not module.startswith("solutions_lib.checks")
 
 
-def _referenced_globals(func):
-    """The global values that ``func``'s code (nested code included) names."""
+def _referenced_names(func):
+    """The global names that ``func``'s code (nested code included) uses, sorted."""
     code = getattr(func, "__code__", None)
-    namespace = getattr(func, "__globals__", {})
     if code is None:
         return []
     stack, names = [code], set()
@@ -331,7 +368,13 @@ def _referenced_globals(func):
         c = stack.pop()
         names.update(c.co_names)
         stack.extend(k for k in c.co_consts if inspect.iscode(k))
-    return [namespace[n] for n in sorted(names) if n in namespace]
+    return sorted(names)
+
+
+def _referenced_globals(func):
+    """The global values that ``func``'s code (nested code included) names."""
+    namespace = getattr(func, "__globals__", {})
+    return [namespace[n] for n in _referenced_names(func) if n in namespace]
 
 
 def ensure_student_code(func, name):
@@ -375,11 +418,12 @@ def _loop_nodes(tree):
     return found
 
 
-def ensure_no_loops(func, name, _seen=None):
+def ensure_no_loops(func, name, skip=(), _seen=None):
     """Fail if ``func`` (or a notebook helper it calls) has a Python loop.
 
     Loops, comprehensions and ``np.vectorize``-style calls are rejected in the
-    function's source, read with :func:`inspect.getsource`.
+    function's source, read with :func:`inspect.getsource`. Helpers named in
+    ``skip`` (other graded exercises) are judged by their own checks.
     """
     __tracebackhide__ = True  # noqa: F841
     seen = set() if _seen is None else _seen
@@ -398,6 +442,8 @@ def ensure_no_loops(func, name, _seen=None):
         raise AssertionError(f"{name}: {label} has a {kind} on line {line} of its definition; "
                              "this exercise must be vectorized: use whole-array NumPy operations "
                              "(broadcasting, axis=, keepdims=) instead of iterating")
-    for value in _referenced_globals(func):
-        if inspect.isfunction(value) and value.__module__ == func.__module__:
-            ensure_no_loops(value, name, seen)
+    namespace = getattr(func, "__globals__", {})
+    for key in _referenced_names(func):
+        value = namespace.get(key)
+        if key not in skip and inspect.isfunction(value) and value.__module__ == func.__module__:
+            ensure_no_loops(value, name, skip, seen)

@@ -19,6 +19,22 @@ from solutions_lib.checks.core import (
 )
 from solutions_lib.checks.softmax_family import cross_entropy_cases, judge_cross_entropy
 
+#: Reference versions of this notebook's graded functions, bound in place of the student's own
+#: when another exercise calls them, so that each bug costs points on its own exercise only.
+HELPERS = {
+    "affine_forward": ref.affine_forward,
+    "affine_backward": ref.affine_backward,
+    "relu_forward": ref.relu_forward,
+    "relu_backward": ref.relu_backward,
+    "sigmoid_forward": ref.sigmoid_forward,
+    "sigmoid_backward": ref.sigmoid_backward,
+    "softmax_cross_entropy": ref.softmax_cross_entropy,
+    "xavier_uniform": ref.xavier_uniform,
+    "iterate_minibatches": ref.iterate_minibatches,
+    "sgd_step": ref.sgd_step,
+}
+
+
 
 def _away_from_kink(rng, shape):
     """Standard normal entries pushed at least 0.05 away from 0 (ReLU's kink)."""
@@ -76,7 +92,7 @@ def check_affine_forward(func, part="values", seed=0):
         judge_forward(name, case, outcome, out, cache, "(x, W, b), the three inputs in this order",
                       "out = x @ W + b: a matrix product, then the bias added to every row")
 
-    check(func, "affine_forward", affine_cases(seed), judge)
+    check(func, "affine_forward", affine_cases(seed), judge, helpers=HELPERS)
 
 
 def affine_backward_cases(seed=0):
@@ -99,7 +115,7 @@ def check_affine_backward(func, part="values", seed=0):
             "db": "db = dout.sum(axis=0): every sample adds to the bias gradient",
         }, batch=case.args[0].shape[0])
 
-    check(func, "affine_backward", affine_backward_cases(seed), judge)
+    check(func, "affine_backward", affine_backward_cases(seed), judge, helpers=HELPERS)
 
 
 # --- ReLU -----------------------------------------------------------------------------------------
@@ -123,7 +139,7 @@ def check_relu_forward(func, part="values", seed=0):
                       {"scalar index": "np.max(a, axis) reduces one array along an axis; "
                        "the elementwise maximum of two arrays is np.maximum(0, x)"})
 
-    check(func, "relu_forward", relu_cases(seed), judge)
+    check(func, "relu_forward", relu_cases(seed), judge, helpers=HELPERS)
 
 
 def relu_backward_cases(seed=0):
@@ -143,7 +159,7 @@ def check_relu_backward(func, part="values", seed=0):
             "dx": "dx = dout where the input x (the cache) was positive, 0 elsewhere; "
                   "the mask comes from x, not from dout, and dout is multiplied, not replaced"})
 
-    check(func, "relu_backward", relu_backward_cases(seed), judge)
+    check(func, "relu_backward", relu_backward_cases(seed), judge, helpers=HELPERS)
 
 
 # --- sigmoid --------------------------------------------------------------------------------------
@@ -169,7 +185,7 @@ def check_sigmoid_forward(func, part="values", seed=0):
         judge_forward(name, case, outcome, out, cache, "out, the output (post-activation)",
                       "out = 1 / (1 + exp(-x)); for negative x use exp(x) / (1 + exp(x)) so no exponent is positive")
 
-    check(func, "sigmoid_forward", sigmoid_cases(seed, part), judge)
+    check(func, "sigmoid_forward", sigmoid_cases(seed, part), judge, helpers=HELPERS)
 
 
 def check_sigmoid_backward(func, part="values", seed=0):
@@ -188,7 +204,7 @@ def check_sigmoid_backward(func, part="values", seed=0):
             "dx": "the cache is the sigmoid's output out (post-activation): dx = dout * out * (1 - out), "
                   "without applying the sigmoid again"})
 
-    check(func, "sigmoid_backward", cases, judge)
+    check(func, "sigmoid_backward", cases, judge, helpers=HELPERS)
 
 
 # --- softmax cross-entropy ------------------------------------------------------------------------
@@ -210,7 +226,7 @@ def check_softmax_cross_entropy(func, part="values", seed=0):
         judge_outputs(name, case, grad_outcome, ref.softmax_cross_entropy(*case.args)[1], ("dlogits",),
                       {"dlogits": "dlogits = (softmax(logits) - Y) / N"}, batch=case.args[0].shape[0])
 
-    check(func, "softmax_cross_entropy", cross_entropy_cases(seed, part), judge)
+    check(func, "softmax_cross_entropy", cross_entropy_cases(seed, part), judge, helpers=HELPERS)
 
 
 # --- Xavier initialisation ------------------------------------------------------------------------
@@ -369,4 +385,4 @@ def check_sgd_step(func, part="values", seed=0):
             "b1": "every gradient must be computed at the given parameters before any of them changes",
             "W2": "new W2 = W2 - learning_rate * dW2", "b2": "new b2 = b2 - learning_rate * db2"})
 
-    check(func, "sgd_step", sgd_cases(seed), judge)
+    check(func, "sgd_step", sgd_cases(seed), judge, helpers=HELPERS)

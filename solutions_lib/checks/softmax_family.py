@@ -20,6 +20,17 @@ from solutions_lib.checks.core import (
     judge_overflow,
 )
 
+#: Reference versions of this notebook's graded functions, bound in place of the student's own
+#: when another exercise calls them, so that each bug costs points on its own exercise only.
+HELPERS = {
+    "softmax": ref.softmax,
+    "logsumexp": ref.logsumexp,
+    "log_softmax": ref.log_softmax,
+    "cross_entropy": ref.cross_entropy,
+    "cross_entropy_grad": ref.cross_entropy_grad,
+}
+
+
 _SHAPES = [(5, 3), (4, 4), (2, 7), (1, 3), (6, 6)]
 
 
@@ -94,9 +105,9 @@ def check_softmax(func, part="values", seed=0):
     """Hidden-test entry point for ``softmax(Z)``: parts values, stable, vectorized."""
     __tracebackhide__ = True  # noqa: F841
     if part == "vectorized":
-        ensure_no_loops(func, "softmax")
+        ensure_no_loops(func, "softmax", skip=HELPERS)
         part = "values"
-    check(func, "softmax", logits_cases(seed, part), judge_softmax)
+    check(func, "softmax", logits_cases(seed, part), judge_softmax, helpers=HELPERS)
 
 
 def judge_logsumexp(name, case, outcome):
@@ -121,7 +132,7 @@ def judge_logsumexp(name, case, outcome):
 def check_logsumexp(func, part="values", seed=0):
     """Hidden-test entry point for ``logsumexp(Z)``: parts values, stable."""
     __tracebackhide__ = True  # noqa: F841
-    check(func, "logsumexp", logits_cases(seed, part), judge_logsumexp)
+    check(func, "logsumexp", logits_cases(seed, part), judge_logsumexp, helpers=HELPERS)
 
 
 def judge_log_softmax(name, case, outcome):
@@ -154,7 +165,7 @@ def judge_log_softmax(name, case, outcome):
 def check_log_softmax(func, part="values", seed=0):
     """Hidden-test entry point for ``log_softmax(Z)``: parts values, stable."""
     __tracebackhide__ = True  # noqa: F841
-    check(func, "log_softmax", logits_cases(seed, part), judge_log_softmax)
+    check(func, "log_softmax", logits_cases(seed, part), judge_log_softmax, helpers=HELPERS)
 
 
 def cross_entropy_cases(seed=0, part="values"):
@@ -219,7 +230,7 @@ def judge_cross_entropy(name, case, outcome):
 def check_cross_entropy(func, part="values", seed=0):
     """Hidden-test entry point for ``cross_entropy(Z, Y)``: parts values, stable."""
     __tracebackhide__ = True  # noqa: F841
-    check(func, "cross_entropy", cross_entropy_cases(seed, part), judge_cross_entropy)
+    check(func, "cross_entropy", cross_entropy_cases(seed, part), judge_cross_entropy, helpers=HELPERS)
 
 
 def judge_cross_entropy_grad(name, case, outcome):
@@ -246,4 +257,4 @@ def judge_cross_entropy_grad(name, case, outcome):
 def check_cross_entropy_grad(func, part="values", seed=0):
     """Hidden-test entry point for ``cross_entropy_grad(Z, Y)``."""
     __tracebackhide__ = True  # noqa: F841
-    check(func, "cross_entropy_grad", cross_entropy_cases(seed, part), judge_cross_entropy_grad)
+    check(func, "cross_entropy_grad", cross_entropy_cases(seed, part), judge_cross_entropy_grad, helpers=HELPERS)
