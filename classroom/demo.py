@@ -23,11 +23,12 @@ def grade_table(students, assignment, scores, course_root):
     """Lines of the grade table of one assignment: points per function, total, and what went wrong."""
     functions = FUNCTIONS[assignment]
     widths = [max(len(f), 7) for f in functions]
-    header = f"{'student':<16}" + "".join(f"{f:>{w + 2}}" for f, w in zip(functions, widths)) + "    total"
+    id_width = max(len("student"), *(len(s.id) for s in students)) + 2
+    header = f"{'student':<{id_width}}" + "".join(f"{f:>{w + 2}}" for f, w in zip(functions, widths)) + "    total"
     lines = [header, "-" * len(header)]
     for student in students:
         cells = scores.get(student.id, {})
-        row = f"{student.id:<16}"
+        row = f"{student.id:<{id_width}}"
         for function, width in zip(functions, widths):
             got = sum(s for c, (s, _) in cells.items() if function_of(c, functions) == function)
             top = sum(m for c, (_, m) in cells.items() if function_of(c, functions) == function)
