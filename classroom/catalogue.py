@@ -7,7 +7,9 @@ function's cells with a message that contains :attr:`Answer.expect`. Bugs
 marked ``seed NNN`` are mistakes found in real student notebooks.
 """
 
-from classroom.answer import Answer, answers as _answers, load  # noqa: F401 - load is re-exported
+from classroom.answer import Answer, answers as _answers, load
+
+__all__ = ["ALTERNATIVES", "BUGS", "FUNCTIONS", "Answer", "load"]
 
 
 ALTERNATIVES = {

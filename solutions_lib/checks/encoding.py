@@ -7,7 +7,7 @@ inputs from a seed and ``judge_*`` compare one outcome with the reference.
 import numpy as np
 
 from solutions_lib import encoding as ref
-from solutions_lib.checks.core import Case, check, ensure_no_loops, fail, judge_array, judge_error, judge_hygiene
+from solutions_lib.checks.core import Case, check, fail, judge_array, judge_error, judge_hygiene, select_part
 
 #: Reference versions of this notebook's graded functions, bound in place of the student's own
 #: when another exercise calls them, so that each bug costs points on its own exercise only.
@@ -120,10 +120,7 @@ def one_hot_broadcast_cases(seed=0):
 def check_one_hot_broadcast(func, part="values", seed=0):
     """Hidden-test entry point for ``one_hot_broadcast``; ``part="vectorized"`` also bans loops."""
     __tracebackhide__ = True  # noqa: F841
-    if part == "vectorized":
-        ensure_no_loops(func, "one_hot_broadcast", skip=HELPERS)
-    elif part != "values":
-        raise ValueError(f"part must be 'values' or 'vectorized', got {part!r}")
+    select_part(func, "one_hot_broadcast", part, ("values", "vectorized"), skip=HELPERS)
     check(func, "one_hot_broadcast", one_hot_broadcast_cases(seed), judge_one_hot, helpers=HELPERS)
 
 

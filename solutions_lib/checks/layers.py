@@ -16,6 +16,7 @@ from solutions_lib.checks.core import (
     judge_outputs,
     judge_overflow,
     run,
+    select_part,
 )
 from solutions_lib.checks.softmax_family import cross_entropy_cases, judge_cross_entropy
 
@@ -40,11 +41,6 @@ def _away_from_kink(rng, shape):
     """Standard normal entries pushed at least 0.05 away from 0 (ReLU's kink)."""
     x = rng.standard_normal(shape)
     return x + 0.05 * np.sign(x)
-
-
-def _parts(part, allowed):
-    if part not in allowed:
-        raise ValueError(f"part must be one of {allowed}, got {part!r}")
 
 
 def judge_forward(name, case, outcome, expected_out, expected_cache, cache_desc, hint=None, error_hints=None):
@@ -85,7 +81,7 @@ def affine_cases(seed=0):
 def check_affine_forward(func, part="values", seed=0):
     """Hidden-test entry point for ``affine_forward(x, W, b)``."""
     __tracebackhide__ = True  # noqa: F841
-    _parts(part, ("values",))
+    select_part(func, "affine_forward", part, ("values",))
 
     def judge(name, case, outcome):
         out, cache = ref.affine_forward(*case.args)
@@ -106,7 +102,7 @@ def affine_backward_cases(seed=0):
 def check_affine_backward(func, part="values", seed=0):
     """Hidden-test entry point for ``affine_backward(dout, cache)``."""
     __tracebackhide__ = True  # noqa: F841
-    _parts(part, ("values",))
+    select_part(func, "affine_backward", part, ("values",))
 
     def judge(name, case, outcome):
         judge_outputs(name, case, outcome, ref.affine_backward(*case.args), ("dx", "dW", "db"), {
@@ -130,7 +126,7 @@ def relu_cases(seed=0):
 def check_relu_forward(func, part="values", seed=0):
     """Hidden-test entry point for ``relu_forward(x)``."""
     __tracebackhide__ = True  # noqa: F841
-    _parts(part, ("values",))
+    select_part(func, "relu_forward", part, ("values",))
 
     def judge(name, case, outcome):
         out, cache = ref.relu_forward(*case.args)
@@ -152,7 +148,7 @@ def relu_backward_cases(seed=0):
 def check_relu_backward(func, part="values", seed=0):
     """Hidden-test entry point for ``relu_backward(dout, cache)``."""
     __tracebackhide__ = True  # noqa: F841
-    _parts(part, ("values",))
+    select_part(func, "relu_backward", part, ("values",))
 
     def judge(name, case, outcome):
         judge_outputs(name, case, outcome, ref.relu_backward(*case.args), ("dx",), {
@@ -178,7 +174,7 @@ def sigmoid_cases(seed=0, part="values"):
 def check_sigmoid_forward(func, part="values", seed=0):
     """Hidden-test entry point for ``sigmoid_forward(x)``: parts values, stable."""
     __tracebackhide__ = True  # noqa: F841
-    _parts(part, ("values", "stable"))
+    select_part(func, "sigmoid_forward", part, ("values", "stable"))
 
     def judge(name, case, outcome):
         out, cache = ref.sigmoid_forward(*case.args)
@@ -191,7 +187,7 @@ def check_sigmoid_forward(func, part="values", seed=0):
 def check_sigmoid_backward(func, part="values", seed=0):
     """Hidden-test entry point for ``sigmoid_backward(dout, cache)`` with ``cache = out``."""
     __tracebackhide__ = True  # noqa: F841
-    _parts(part, ("values",))
+    select_part(func, "sigmoid_backward", part, ("values",))
     rng = np.random.default_rng(seed)
     cases = []
     for c in sigmoid_cases(seed + 1000):
@@ -212,7 +208,7 @@ def check_sigmoid_backward(func, part="values", seed=0):
 def check_softmax_cross_entropy(func, part="values", seed=0):
     """Hidden-test entry point for ``softmax_cross_entropy(logits, Y)``: parts values, stable."""
     __tracebackhide__ = True  # noqa: F841
-    _parts(part, ("values", "stable"))
+    select_part(func, "softmax_cross_entropy", part, ("values", "stable"))
 
     def judge(name, case, outcome):
         judge_error(name, case, outcome)
@@ -234,7 +230,7 @@ def check_softmax_cross_entropy(func, part="values", seed=0):
 def check_xavier_uniform(func, part="values", seed=0):
     """Hidden-test entry point for ``xavier_uniform(fan_in, fan_out, rng)``."""
     __tracebackhide__ = True  # noqa: F841
-    _parts(part, ("values",))
+    select_part(func, "xavier_uniform", part, ("values",))
     ensure_student_code(func, "xavier_uniform")
     name = "xavier_uniform"
     for fan_in, fan_out in [(64, 100), (100, 64), (10, 3), (300, 200)]:
@@ -319,7 +315,7 @@ def _judge_batches(name, case, batches):
 def check_iterate_minibatches(func, part="coverage", seed=0):
     """Hidden-test entry point for ``iterate_minibatches``: parts coverage, shuffling."""
     __tracebackhide__ = True  # noqa: F841
-    _parts(part, ("coverage", "shuffling"))
+    select_part(func, "iterate_minibatches", part, ("coverage", "shuffling"))
     ensure_student_code(func, "iterate_minibatches")
     name = "iterate_minibatches"
     for case in minibatch_cases(seed):
@@ -358,7 +354,7 @@ def sgd_cases(seed=0):
 def check_sgd_step(func, part="values", seed=0):
     """Hidden-test entry point for ``sgd_step(params, X, Y, learning_rate)``."""
     __tracebackhide__ = True  # noqa: F841
-    _parts(part, ("values",))
+    select_part(func, "sgd_step", part, ("values",))
 
     def judge(name, case, outcome):
         params, X, Y, lr = case.args

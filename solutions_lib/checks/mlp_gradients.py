@@ -8,7 +8,7 @@ hidden activations ``h`` (N, H) and the weights; ``compute_gradients`` takes
 import numpy as np
 
 from solutions_lib import mlp_gradients as ref
-from solutions_lib.checks.core import Case, check, ensure_no_loops, fail, judge_outputs
+from solutions_lib.checks.core import Case, check, fail, judge_outputs, select_part
 from solutions_lib.softmax_family import softmax
 
 #: Reference versions of this notebook's graded functions, bound in place of the student's own
@@ -70,10 +70,7 @@ _STEP_HINTS = {
 
 def _check_step(func, function, part, seed):
     __tracebackhide__ = True  # noqa: F841
-    if part == "vectorized":
-        ensure_no_loops(func, function, skip=HELPERS)
-    elif part != "values":
-        raise ValueError(f"part must be 'values' or 'vectorized', got {part!r}")
+    select_part(func, function, part, ("values", "vectorized"), skip=HELPERS)
     cases = [Case(c.label, _STEP_ARGS[function](*c.args)) for c in step_cases(seed)]
     ref_func = getattr(ref, function)
 
@@ -85,28 +82,21 @@ def _check_step(func, function, part, seed):
     check(func, function, cases, judge, helpers=HELPERS)
 
 
-def check_grad_b2(func, part="values", seed=0):
-    """Hidden-test entry point for ``grad_b2(G)``."""
-    __tracebackhide__ = True  # noqa: F841
-    _check_step(func, "grad_b2", part, seed)
+def _step_entry_point(function, signature):
+    """The hidden-test entry point ``check_<function>(func, part="values", seed=0)``."""
+    def entry(func, part="values", seed=0):
+        __tracebackhide__ = True  # noqa: F841
+        _check_step(func, function, part, seed)
+
+    entry.__name__ = entry.__qualname__ = f"check_{function}"
+    entry.__doc__ = f"Hidden-test entry point for ``{signature}``: parts values, vectorized."
+    return entry
 
 
-def check_grad_W2(func, part="values", seed=0):
-    """Hidden-test entry point for ``grad_W2(h, G)``."""
-    __tracebackhide__ = True  # noqa: F841
-    _check_step(func, "grad_W2", part, seed)
-
-
-def check_grad_b1(func, part="values", seed=0):
-    """Hidden-test entry point for ``grad_b1(G, h, W2)``."""
-    __tracebackhide__ = True  # noqa: F841
-    _check_step(func, "grad_b1", part, seed)
-
-
-def check_grad_W1(func, part="values", seed=0):
-    """Hidden-test entry point for ``grad_W1(X, G, h, W2)``."""
-    __tracebackhide__ = True  # noqa: F841
-    _check_step(func, "grad_W1", part, seed)
+check_grad_b2 = _step_entry_point("grad_b2", "grad_b2(G)")
+check_grad_W2 = _step_entry_point("grad_W2", "grad_W2(h, G)")
+check_grad_b1 = _step_entry_point("grad_b1", "grad_b1(G, h, W2)")
+check_grad_W1 = _step_entry_point("grad_W1", "grad_W1(X, G, h, W2)")
 
 
 def judge_compute_gradients(name, case, outcome):
@@ -134,10 +124,7 @@ def judge_compute_gradients(name, case, outcome):
 def check_compute_gradients(func, part="values", seed=0):
     """Hidden-test entry point for ``compute_gradients(X, y, theta)``: parts values, vectorized."""
     __tracebackhide__ = True  # noqa: F841
-    if part == "vectorized":
-        ensure_no_loops(func, "compute_gradients", skip=HELPERS)
-    elif part != "values":
-        raise ValueError(f"part must be 'values' or 'vectorized', got {part!r}")
+    select_part(func, "compute_gradients", part, ("values", "vectorized"), skip=HELPERS)
     check(func, "compute_gradients", network_cases(seed), judge_compute_gradients, helpers=HELPERS)
 
 
