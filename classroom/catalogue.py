@@ -466,8 +466,13 @@ def cross_entropy_grad(Z, Y):
 from classroom.catalogue_gradients import ALTERNATIVES as _ALTERNATIVES_03  # noqa: E402
 from classroom.catalogue_gradients import BUGS as _BUGS_03  # noqa: E402
 
+from classroom.catalogue_convolution import ALTERNATIVES as _ALTERNATIVES_04  # noqa: E402
+from classroom.catalogue_convolution import BUGS as _BUGS_04  # noqa: E402
+
 ALTERNATIVES.update(_ALTERNATIVES_03)
 BUGS.update(_BUGS_03)
+ALTERNATIVES.update(_ALTERNATIVES_04)
+BUGS.update(_BUGS_04)
 
 #: The graded functions of each assignment, in notebook order.
 FUNCTIONS = {
@@ -477,4 +482,6 @@ FUNCTIONS = {
                      "affine_forward", "affine_backward", "relu_forward", "relu_backward",
                      "sigmoid_forward", "sigmoid_backward", "softmax_cross_entropy",
                      "xavier_uniform", "iterate_minibatches", "sgd_step"],
+    "04_convolution": ["conv_output_size", "zero_pad", "conv_forward_naive", "conv_backward_naive",
+                       "conv_forward_fast", "conv_backward_fast"],
 }

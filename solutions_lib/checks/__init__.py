@@ -75,3 +75,21 @@ CHECKS.update({
     "iterate_minibatches": (check_iterate_minibatches, ("coverage", "shuffling")),
     "sgd_step": (check_sgd_step, ("values",)),
 })
+
+from solutions_lib.checks.convolution import (  # noqa: E402
+    check_conv_backward_fast,
+    check_conv_backward_naive,
+    check_conv_forward_fast,
+    check_conv_forward_naive,
+    check_conv_output_size,
+    check_zero_pad,
+)
+
+CHECKS.update({
+    "conv_output_size": (check_conv_output_size, ("values",)),
+    "zero_pad": (check_zero_pad, ("values",)),
+    "conv_forward_naive": (check_conv_forward_naive, ("values", "stride_pad")),
+    "conv_backward_naive": (check_conv_backward_naive, ("values", "stride_pad")),
+    "conv_forward_fast": (check_conv_forward_fast, ("values", "vectorized")),
+    "conv_backward_fast": (check_conv_backward_fast, ("values", "vectorized")),
+})

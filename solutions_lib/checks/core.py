@@ -168,7 +168,7 @@ def judge_error(name, case, outcome, hints=None):
         fail(name, case, "raised NotImplementedError", "the function is not written yet")
     text = f"{type(error).__name__}: {error}"
     hint = None
-    for fragment, candidate in {**(hints or {}), **ERROR_HINTS}.items():  # specific hints first
+    for fragment, candidate in [*(hints or {}).items(), *ERROR_HINTS.items()]:  # specific hints first
         if fragment.lower() in text.lower():
             hint = candidate
             break
