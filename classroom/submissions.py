@@ -120,6 +120,9 @@ def sample_class():
         ("ce_grad_no_1_over_n", "softmax_cross_entropy", "gradient missing 1/N"),
         ("drop_last_batch", "iterate_minibatches", "drops the last partial batch"),
         ("update_too_early", "sgd_step", "updates W2 before backpropagating into W1"),
+        ("flipped_kernel", "conv_forward_naive", "flipped kernel (a true convolution)"),
+        ("dx_assigned", "conv_backward_naive", "= instead of += for dx"),
+        ("fancy_index_add", "conv_backward_fast", "fancy-index += instead of np.add.at"),
     ]
     students = [
         Student("perfect", "the reference solutions"),

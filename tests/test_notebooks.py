@@ -37,6 +37,12 @@ SIGNATURES = {
     "xavier_uniform": "def xavier_uniform(fan_in, fan_out, rng):",
     "iterate_minibatches": "def iterate_minibatches(X, Y, batch_size, rng):",
     "sgd_step": "def sgd_step(params, X, Y, learning_rate):",
+    "conv_output_size": "def conv_output_size(size, kernel, stride=1, pad=0):",
+    "zero_pad": "def zero_pad(x, pad):",
+    "conv_forward_naive": "def conv_forward_naive(x, w, b, stride=1, pad=0):",
+    "conv_backward_naive": "def conv_backward_naive(dout, cache):",
+    "conv_forward_fast": "def conv_forward_fast(x, w, b, stride=1, pad=0):",
+    "conv_backward_fast": "def conv_backward_fast(dout, cache):",
 }
 #: Exercises whose reference solution calls other graded exercises: their visible check is locked but
 #: not graded, because it runs the student's own helpers (the hidden checks bind reference helpers).
