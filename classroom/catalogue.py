@@ -471,8 +471,13 @@ from classroom.catalogue_convolution import BUGS as _BUGS_04  # noqa: E402
 
 ALTERNATIVES.update(_ALTERNATIVES_03)
 BUGS.update(_BUGS_03)
+from classroom.catalogue_gradient_check import ALTERNATIVES as _ALTERNATIVES_05  # noqa: E402
+from classroom.catalogue_gradient_check import BUGS as _BUGS_05  # noqa: E402
+
 ALTERNATIVES.update(_ALTERNATIVES_04)
 BUGS.update(_BUGS_04)
+ALTERNATIVES.update(_ALTERNATIVES_05)
+BUGS.update(_BUGS_05)
 
 #: The graded functions of each assignment, in notebook order.
 FUNCTIONS = {
@@ -484,4 +489,6 @@ FUNCTIONS = {
                      "xavier_uniform", "iterate_minibatches", "sgd_step"],
     "04_convolution": ["conv_output_size", "zero_pad", "conv_forward_naive", "conv_backward_naive",
                        "conv_forward_fast", "conv_backward_fast"],
+    "05_gradient_check": ["numerical_gradient", "numerical_gradient_array", "relative_error",
+                          "sparse_gradient_check", "find_buggy_layers", "softplus_backward"],
 }

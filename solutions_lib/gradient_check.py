@@ -149,3 +149,34 @@ def sparse_gradient_check(f, x, analytic_grad, num_checks, rng, h=1e-5):
         x[index] = old
         errors[k] = relative_error((plus - minus) / (2 * h), analytic_grad[index])
     return indices, errors
+
+
+def find_buggy_layers(layers, threshold=1e-6, seed=0):
+    """Names of the layers whose backward pass disagrees with central differences.
+
+    Parameters
+    ----------
+    layers : dict
+        name -> ``(forward, backward, x)``: ``forward(x) -> (out, cache)``,
+        ``backward(dout, cache) -> dx``, and an input ``x`` to check at (away
+        from kinks).
+    threshold : float
+        Largest relative error accepted; 1e-6 leaves room for layers with
+        kinks while every real bug lands far above it.
+    seed : int
+        Seed of the random upstream gradient.
+
+    Returns
+    -------
+    set of str
+    """
+    rng = np.random.default_rng(seed)
+    buggy = set()
+    for name, (forward, backward, x) in layers.items():
+        out, cache = forward(x)
+        dout = rng.standard_normal(np.shape(out))
+        dx = backward(dout, cache)
+        numeric = numerical_gradient_array(lambda v: forward(v)[0], np.array(x, dtype=np.float64), dout)
+        if relative_error(dx, numeric) > threshold:
+            buggy.add(name)
+    return buggy

@@ -92,6 +92,20 @@ def tanh_backward(dout, cache):
     return dout * (1.0 - cache**2)
 
 
+def softplus_forward(x):
+    """Softplus ``log(1 + exp(x))``, a smooth ReLU, stable for any finite x; cache = ``x`` (the input).
+
+    ``np.logaddexp(0, x)`` computes ``log(exp(0) + exp(x))`` without overflow.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    return np.logaddexp(0.0, x), x
+
+
+def softplus_backward(dout, cache):
+    """Backward pass of softplus: its derivative is the sigmoid of the input, ``cache = x``."""
+    return dout * sigmoid_forward(cache)[0]
+
+
 def softmax_cross_entropy(logits, Y):
     """Mean cross-entropy of softmax(logits) against one-hot Y, and its gradient.
 

@@ -93,3 +93,21 @@ CHECKS.update({
     "conv_forward_fast": (check_conv_forward_fast, ("values", "vectorized")),
     "conv_backward_fast": (check_conv_backward_fast, ("values", "vectorized")),
 })
+
+from solutions_lib.checks.gradient_check import (  # noqa: E402
+    check_find_buggy_layers,
+    check_numerical_gradient,
+    check_numerical_gradient_array,
+    check_relative_error,
+    check_softplus_backward,
+    check_sparse_gradient_check,
+)
+
+CHECKS.update({
+    "numerical_gradient": (check_numerical_gradient, ("values", "in_place")),
+    "numerical_gradient_array": (check_numerical_gradient_array, ("values", "views")),
+    "relative_error": (check_relative_error, ("values", "zeros")),
+    "sparse_gradient_check": (check_sparse_gradient_check, ("values", "sampling")),
+    "find_buggy_layers": (check_find_buggy_layers, ("values",)),
+    "softplus_backward": (check_softplus_backward, ("values", "stable")),
+})

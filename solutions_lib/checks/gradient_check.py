@@ -1,0 +1,452 @@
+"""Checks for assignment 05, ``gradient_check``: numerical gradients, relative error, sparse checks, bug finding.
+
+A student's numerical gradient is judged against the *analytic* gradient of
+test functions chosen so that central differences in float64 with h = 1e-5
+reach a relative error below 1e-9; the course's threshold, 1e-7, then
+separates correct code from one-sided differences, float32 arithmetic or a
+wrong step.
+"""
+
+import numpy as np
+
+from solutions_lib import gradient_check as ref
+from solutions_lib.checks.core import Case, check, fail, judge_error, judge_hygiene, select_part
+
+HELPERS = {
+    "numerical_gradient": ref.numerical_gradient,
+    "numerical_gradient_array": ref.numerical_gradient_array,
+    "relative_error": ref.relative_error,
+    "sparse_gradient_check": ref.sparse_gradient_check,
+}
+
+THRESHOLD = 1e-7
+
+
+class ClosureLoss:
+    """A scalar function that ignores its argument and reads ``self.x``, like ``lambda _: net.loss()``.
+
+    Case arguments are deep-copied together, so the copy of this object reads
+    the very array passed next to it: the student's function must perturb
+    that array in place for the loss to change.
+    """
+
+    def __init__(self, x, A):
+        self.x, self.A = x, A
+
+    def __call__(self, _):
+        return float(np.sum(np.exp(0.5 * self.x)) + self.x.ravel() @ self.A @ self.x.ravel())
+
+    def gradient(self):
+        flat = self.x.ravel()
+        return (0.5 * np.exp(0.5 * self.x).ravel() + (self.A + self.A.T) @ flat).reshape(self.x.shape)
+
+    def __eq__(self, other):
+        return type(other) is ClosureLoss
+
+    __hash__ = None
+
+
+def _scalar_functions(rng):
+    """(label, f, x, analytic gradient) of smooth scalar functions of their argument."""
+    out = []
+    A = rng.standard_normal((4, 4))
+    x = rng.standard_normal(4)
+    out.append(("f(x) = x @ A @ x with x of shape (4,)", lambda v, A=A: float(v @ A @ v), x, (A + A.T) @ x))
+    x = rng.uniform(0.5, 2.0, (3, 5))
+    out.append(("f(x) = sum(log(x) * x) with x of shape (3, 5)", lambda v: float(np.sum(np.log(v) * v)), x,
+                np.log(x) + 1))
+    logits, Y = rng.standard_normal((5, 3)), np.eye(3)[[0, 2, 1, 1, 0]]
+    from solutions_lib.layers import softmax_cross_entropy
+    out.append(("f(logits) = mean softmax cross-entropy, logits of shape (5, 3)",
+                lambda v, Y=Y: softmax_cross_entropy(v, Y)[0], logits, softmax_cross_entropy(logits, Y)[1]))
+    x = rng.standard_normal((2, 3, 2))
+    out.append(("f(x) = sum(sin(x) + x**3 / 3) with x of shape (2, 3, 2)", lambda v: float(np.sum(np.sin(v) + v ** 3 / 3)),
+                x, np.cos(x) + x ** 2))
+    return out
+
+
+def numerical_gradient_cases(seed=0, part="values"):
+    """Scalar functions of their argument (``"values"``), or closures over x and integer inputs (``"in_place"``)."""
+    rng = np.random.default_rng(seed)
+    if part == "values":
+        return [Case(label, (f, x), tags=frozenset({"smooth"})) for label, f, x, _ in _scalar_functions(rng)]
+    cases = []
+    for shape in [(3, 4), (5,)]:
+        loss = ClosureLoss(rng.standard_normal(shape), 0.3 * rng.standard_normal((int(np.prod(shape)),) * 2))
+        cases.append(Case(f"f ignores its argument and reads x (shape {shape}) itself, like lambda _: net.loss()",
+                          (loss, loss.x), tags=frozenset({"closure"})))
+    x = np.array([[1, -2, 3], [0, 2, -1]])
+    cases.append(Case("x is an integer array of shape (2, 3), f(x) = sum(x**2 / 2 + x)",
+                      (lambda v: float(np.sum(v ** 2 / 2 + v)), x), tags=frozenset({"integer"})))
+    return cases
+
+
+def _judge_gradient(name, case, outcome, expected, shape, hint_dout=None):
+    """Judge a numerical gradient against the analytic one."""
+    judge_error(name, case, outcome)
+    got = outcome.value
+    if not isinstance(got, np.ndarray):
+        fail(name, case, f"returned {type(got).__name__}, expected a NumPy array of x's shape {shape}")
+    if got.shape != shape:
+        fail(name, case, f"returned shape {got.shape}, expected x's shape {shape}",
+             "the gradient has one entry per entry of x")
+    if got.dtype != np.float64:
+        fail(name, case, f"returned dtype {got.dtype}, expected float64",
+             "a gradient is real-valued even for an integer x: build it with np.zeros(x.shape) (float64) and "
+             "perturb a float64 copy of an integer x" if np.issubdtype(got.dtype, np.integer) else
+             "work in float64: in float32, f(x + h) - f(x - h) loses most of its digits")
+    if outcome.mutated:
+        fail(name, case, "x is not the same afterwards",
+             "save the entry before perturbing it and put the saved value back (x[i] = old); x[i] += h followed "
+             "by x[i] -= h does not always give back x[i] exactly in floating point")
+    judge_hygiene(name, case, outcome)
+    if not np.all(np.isfinite(got)):
+        fail(name, case, "the gradient contains nan or inf")
+    error = ref.relative_error(got, expected)
+    if error < THRESHOLD:
+        return
+    if "integer" in case.tags:
+        fail(name, case, f"the gradient is wrong (relative error {error:.1e}): on an integer array, x[i] = old + h "
+             "is rounded to an integer", "perturb a float64 copy of an integer x (x.astype(np.float64)) and call f "
+             "on that copy")
+    if not np.any(got) and "integer" in case.tags:
+        fail(name, case, "the gradient is 0 everywhere: on an integer array, x[i] = old + h rounds back to old",
+             "perturb a float64 copy of an integer x (x.astype(np.float64)) and call f on that copy")
+    if not np.any(got):
+        fail(name, case, "the gradient is 0 everywhere: f never saw the perturbation",
+             "perturb x itself, in place (x[i] = old + h), then call f(x): f may read x directly, so a perturbed "
+             "copy is invisible to it")
+    if ref.relative_error(-got, expected) < THRESHOLD:
+        fail(name, case, "the gradient has the wrong sign: f(x + h) and f(x - h) are swapped",
+             "the central difference is (f(x + h) - f(x - h)) / (2h)")
+    if ref.relative_error(got / 2, expected) < THRESHOLD:
+        fail(name, case, "the gradient is 2 times too large", "divide the central difference by 2h, not h")
+    if ref.relative_error(got * 2, expected) < THRESHOLD:
+        fail(name, case, "the gradient is 2 times too small", "divide the central difference by 2h")
+    if hint_dout is not None and ref.relative_error(got, hint_dout) < THRESHOLD:
+        fail(name, case, "the gradient ignores dout",
+             "each entry is sum((f(x + h) - f(x - h)) * dout) / (2h): the upstream gradient weights every output")
+    if 1e-7 <= error < 1e-2:
+        fail(name, case, f"the gradient is inaccurate: relative error {error:.1e}, central differences in "
+             f"float64 with h = 1e-5 give below 1e-9",
+             "use the central difference (f(x + h) - f(x - h)) / (2h), not a one-sided one (error O(h)), "
+             "and keep everything in float64 (float32 keeps only about 7 digits)")
+    fail(name, case, f"the gradient is wrong: relative error {error:.1e}",
+         "perturb one entry at a time, restore it before the next, and fill the same entry of the gradient")
+
+
+def check_numerical_gradient(func, part="values", seed=0):
+    """Hidden-test entry point for ``numerical_gradient(f, x, h=1e-5)``: parts values, in_place."""
+    __tracebackhide__ = True  # noqa: F841
+    chosen = select_part(func, "numerical_gradient", part, ("values", "in_place"))
+    gradients = {}
+    if chosen == "values":
+        for label, _, _, grad in _scalar_functions(np.random.default_rng(seed)):
+            gradients[label] = grad
+    cases = numerical_gradient_cases(seed, chosen)
+
+    def judge(name, case, outcome):
+        f, x = case.args
+        if isinstance(f, ClosureLoss):
+            expected = f.gradient()
+        elif "integer" in case.tags:
+            expected = x + 1.0
+        else:
+            expected = gradients[case.label]
+        _judge_gradient(name, case, outcome, expected, x.shape)
+
+    check(func, "numerical_gradient", cases, judge, helpers=HELPERS)
+
+
+# --- numerical_gradient_array ---------------------------------------------------------------------
+
+def _array_cases(seed, part):
+    """[(Case, exact gradient of sum(f(x) * dout))]: new arrays (``"values"``) or views of x (``"views"``)."""
+    rng = np.random.default_rng(seed)
+    if part == "values":
+        W = rng.standard_normal((4, 3))
+        x1, d1 = rng.standard_normal((5, 4)), rng.standard_normal((5, 3))
+        x2, d2 = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+        x3, d3 = rng.standard_normal((4, 6)), rng.standard_normal(6)
+        x4, d4 = rng.standard_normal((2, 3, 2)), rng.standard_normal((2, 3, 2))
+        return [
+            (Case("f(x) = x @ W with x (5, 4), W (4, 3), dout (5, 3)", (lambda v: v @ W, x1, d1)), d1 @ W.T),
+            (Case("f(x) = tanh(x) elementwise, x and dout of shape (3, 4)", (np.tanh, x2, d2)),
+             d2 * (1 - np.tanh(x2) ** 2)),
+            (Case("f(x) = x.sum(axis=0), x (4, 6), dout (6,)", (lambda v: v.sum(axis=0), x3, d3)),
+             np.broadcast_to(d3, x3.shape).copy()),
+            (Case("f(x) = x**2 elementwise, x and dout of shape (2, 3, 2)", (lambda v: v ** 2, x4, d4)), 2 * x4 * d4),
+        ]
+    x1, d1 = rng.standard_normal((3, 4)), rng.standard_normal((4, 3))
+    x2, d2 = rng.standard_normal((4, 5)), rng.standard_normal((2, 5))
+    x3, d3 = rng.standard_normal(6), rng.standard_normal(6)
+    rows = np.zeros(x2.shape)
+    rows[1:3] = d2
+    return [
+        (Case("f(x) = x.T, a view of x that changes when x does; x (3, 4), dout (4, 3)", (lambda v: v.T, x1, d1)),
+         d1.T),
+        (Case("f(x) = x[1:3], a view of x; x (4, 5), dout (2, 5)", (lambda v: v[1:3], x2, d2)), rows),
+        (Case("f(x) = x, the array itself; x and dout of shape (6,)", (lambda v: v, x3, d3)), d3.copy()),
+    ]
+
+
+def numerical_gradient_array_cases(seed=0, part="values"):
+    """(f, x, dout) cases with known gradients; see :func:`_array_cases`."""
+    return [case for case, _ in _array_cases(seed, part)]
+
+
+def check_numerical_gradient_array(func, part="values", seed=0):
+    """Hidden-test entry point for ``numerical_gradient_array(f, x, dout, h=1e-5)``: parts values, views."""
+    __tracebackhide__ = True  # noqa: F841
+    chosen = select_part(func, "numerical_gradient_array", part, ("values", "views"))
+    pairs = _array_cases(seed, chosen)
+    expected = {case.label: grad for case, grad in pairs}
+
+    def judge(name, case, outcome):
+        f, x, dout = case.args
+        ones = ref.numerical_gradient_array(f, x.copy(), np.ones_like(dout))
+        _judge_gradient(name, case, outcome, expected[case.label], x.shape, hint_dout=ones)
+
+    def judge_views(name, case, outcome):
+        judge_error(name, case, outcome)
+        got = outcome.value
+        if isinstance(got, np.ndarray) and got.shape == case.args[1].shape and not np.any(got):
+            fail(name, case, "the gradient is 0 everywhere, but f's output depends on x",
+                 "f returns a view of x: f(x) evaluated at x + h changes when you then set x - h, so plus and "
+                 "minus end up equal; copy each output (f(x).copy())")
+        judge(name, case, outcome)
+
+    check(func, "numerical_gradient_array", [case for case, _ in pairs],
+          judge if chosen == "values" else judge_views, helpers=HELPERS)
+
+
+# --- relative_error -------------------------------------------------------------------------------
+
+def relative_error_cases(seed=0, part="values"):
+    """Arrays of several shapes (``"values"``), or zeros and tiny values (``"zeros"``)."""
+    rng = np.random.default_rng(seed)
+    if part == "values":
+        cases = []
+        for shape in [(4, 3), (6,), (2, 3, 2)]:
+            a = rng.standard_normal(shape)
+            b = a * (1 + 10.0 ** rng.uniform(-9, -2, shape))
+            flip = rng.random(shape) < 0.25
+            b[flip] = -a[flip] * rng.uniform(0.5, 2.0, flip.sum())
+            cases.append(Case(f"a and b of shape {shape}, mostly close, some entries of opposite sign", (a, b)))
+        cases.append(Case("two Python floats, 1.0 and 1.001", (1.0, 1.001)))
+        return cases
+    return [Case("a and b both all zeros, shape (3, 2)", (np.zeros((3, 2)), np.zeros((3, 2)))),
+            Case("a has zeros where b has 0 too, shape (4,)", (np.array([0.0, 1.0, -2.0, 0.0]),
+                                                                   np.array([0.0, 1.0 + 1e-8, -2.0, 0.0]))),
+            Case("a = 0 and b = 1e-12 at one entry, shape (2,)", (np.array([0.0, 3.0]), np.array([1e-12, 3.0])))]
+
+
+def check_relative_error(func, part="values", seed=0):
+    """Hidden-test entry point for ``relative_error(a, b)``: parts values, zeros."""
+    __tracebackhide__ = True  # noqa: F841
+    chosen = select_part(func, "relative_error", part, ("values", "zeros"))
+
+    def judge(name, case, outcome):
+        judge_error(name, case, outcome, {"only integer": "np.max(a, b) reads b as an axis; the elementwise "
+                                          "maximum of two arrays is np.maximum(1e-8, ...)"})
+        a, b = case.args
+        expected = ref.relative_error(a, b)
+        got = outcome.value
+        if isinstance(got, np.ndarray) and got.ndim > 0:
+            fail(name, case, f"returned an array of shape {got.shape}, expected one number",
+                 "take the largest entry (np.max) of the elementwise relative errors")
+        try:
+            value = float(got)
+        except (TypeError, ValueError):
+            fail(name, case, f"returned {type(got).__name__}, expected a float")
+        if np.isnan(value):
+            fail(name, case, "returned nan", "where a and b are both 0, |a| + |b| is 0: divide by "
+                 "np.maximum(1e-8, |a| + |b|) instead")
+        judge_hygiene(name, case, outcome)
+        if np.isclose(value, expected, rtol=1e-9, atol=1e-15):
+            return
+        a, b = np.asarray(a, float), np.asarray(b, float)
+        diffs = np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
+        if np.isclose(value, diffs.mean(), rtol=1e-9):
+            fail(name, case, "returned the mean relative error", "return the largest one: one bad entry is a bug")
+        if np.isclose(value, np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a + b))), rtol=1e-9):
+            fail(name, case, "is wrong where a and b have opposite signs", "the denominator is |a| + |b|, not |a + b|")
+        if np.isclose(value, np.max(np.abs(a - b)), rtol=1e-9):
+            fail(name, case, "returned the absolute difference", "divide by max(1e-8, |a| + |b|)")
+        fail(name, case, f"returned {value:.6g}, which is not max |a - b| / max(1e-8, |a| + |b|)")
+
+    check(func, "relative_error", relative_error_cases(seed, chosen), judge, helpers=HELPERS)
+
+
+# --- sparse_gradient_check ------------------------------------------------------------------------
+
+def _sparse_cases(seed, part):
+    """(f, x, analytic_grad, num_checks, rng) with some analytic entries planted wrong."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    shapes = [(20, 30), (50,), (6, 7, 8)] if part == "values" else [(20, 20), (20, 20)]
+    for k, shape in enumerate(shapes):
+        c = rng.standard_normal(shape)
+        x = rng.standard_normal(shape)
+        grad = x + c
+        wrong = rng.random(shape) < 0.3
+        grad[wrong] += rng.choice([-1.0, 1.0], wrong.sum()) * rng.uniform(0.2, 1.0, wrong.sum())
+        num = 30 if part == "values" else 50
+        generator = np.random.default_rng(1234 if part == "sampling" else seed + k)
+        label = (f"f(x) = sum(x**2 / 2 + c * x), x of shape {shape}, an analytic gradient with about 30% of its "
+                 f"entries wrong, num_checks={num}")
+        if part == "sampling":
+            label += f", rng = np.random.default_rng(1234) (call {k + 1} of 2)"
+        cases.append(Case(label, (lambda v, c=c: float(np.sum(v ** 2 / 2 + c * v)), x, grad, num, generator),
+                          tags=frozenset({part})))
+    return cases
+
+
+def check_sparse_gradient_check(func, part="values", seed=0):
+    """Hidden-test entry point for ``sparse_gradient_check(f, x, analytic_grad, num_checks, rng, h=1e-5)``.
+
+    Parts: ``values`` (each reported error is the error at the reported index)
+    and ``sampling`` (a new index for every check, drawn with ``rng``).
+    """
+    __tracebackhide__ = True  # noqa: F841
+    chosen = select_part(func, "sparse_gradient_check", part, ("values", "sampling"))
+    first_indices = []
+
+    def judge(name, case, outcome):
+        f, x, grad, num_checks, _ = case.args
+        judge_error(name, case, outcome)
+        got = outcome.value
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            fail(name, case, f"returned {type(got).__name__}, expected a pair (indices, errors)")
+        indices, errors = (np.asarray(v) for v in got)
+        if indices.shape != (num_checks, x.ndim) or not np.issubdtype(indices.dtype, np.integer):
+            fail(name, case, f"indices has shape {indices.shape} and dtype {indices.dtype}, expected integers of "
+                 f"shape ({num_checks}, {x.ndim})", "one row per check, one column per axis of x: np.stack(np.unravel_index(flat, x.shape), axis=1)")
+        if errors.shape != (num_checks,):
+            fail(name, case, f"errors has shape {errors.shape}, expected ({num_checks},)")
+        if np.any(indices < 0) or np.any(indices >= np.array(x.shape)):
+            fail(name, case, "an index is out of range", "draw each coordinate below x.shape along its axis")
+        if "argument 2" in outcome.mutated:
+            fail(name, case, "x is not the same afterwards", "put every perturbed entry back (x[i] = old)")
+        if "argument 3" in outcome.mutated:
+            fail(name, case, "modified analytic_grad", "read analytic_grad, don't write to it")
+        if outcome.warnings:
+            fail(name, case, f"emitted a warning ({outcome.warnings[0]})")
+        distinct = len({tuple(i) for i in indices})
+        if distinct == 1:
+            fail(name, case, f"all {num_checks} checks use the same index",
+                 "draw a new random index for every check (inside the loop, or num_checks of them at once)")
+        true_grad = x + f.__defaults__[0]
+        for index, error in zip(map(tuple, indices), errors):
+            expected = ref.relative_error(true_grad[index], grad[index])
+            if not (abs(error - expected) <= 1e-6 + 1e-3 * expected):
+                fail(name, case, f"the error reported for index {index} is not the error at that entry",
+                     "perturb x at the index you report and compare with analytic_grad at the same index")
+        if "sampling" in case.tags:
+            if distinct < num_checks // 2:
+                fail(name, case, f"only {distinct} different indices in {num_checks} checks of a 400-entry array",
+                     "draw each index uniformly at random")
+            if first_indices and not np.array_equal(first_indices[0], indices):
+                fail(name, case, "two calls with identically seeded rng chose different indices",
+                     "draw the indices with the rng argument (rng.integers), not np.random")
+            first_indices.append(indices)
+
+    check(func, "sparse_gradient_check", _sparse_cases(seed, chosen), judge, helpers=HELPERS)
+
+
+# --- find_buggy_layers ----------------------------------------------------------------------------
+
+def _sigmoid(x):
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+def _layer_zoo(rng):
+    """name -> (forward, backward, x, buggy) for correct layers and layers with planted bugs."""
+    W = rng.standard_normal((4, 4))
+    x = rng.standard_normal((3, 4))
+    x = x + 0.1 * np.sign(x)                              # away from kinks
+    zoo = {
+        "sigmoid": (lambda v: (_sigmoid(v), _sigmoid(v)), lambda d, out: d * out * (1 - out), False),
+        "sigmoid, cache read as the input": (lambda v: (_sigmoid(v), _sigmoid(v)),
+                                             lambda d, out: d * _sigmoid(out) * (1 - _sigmoid(out)), True),
+        "tanh": (lambda v: (np.tanh(v), np.tanh(v)), lambda d, out: d * (1 - out ** 2), False),
+        "tanh, derivative 1 - out": (lambda v: (np.tanh(v), np.tanh(v)), lambda d, out: d * (1 - out), True),
+        "softplus": (lambda v: (np.logaddexp(0, v), v), lambda d, v: d * _sigmoid(v), False),
+        "softplus, derivative exp(x)": (lambda v: (np.logaddexp(0, v), v), lambda d, v: d * np.exp(v), True),
+        "leaky ReLU": (lambda v: (np.where(v > 0, v, 0.1 * v), v), lambda d, v: d * np.where(v > 0, 1, 0.1), False),
+        "leaky ReLU, slope 0.01 backward": (lambda v: (np.where(v > 0, v, 0.1 * v), v),
+                                            lambda d, v: d * np.where(v > 0, 1, 0.01), True),
+        "affine x @ W": (lambda v: (v @ W, v), lambda d, v: d @ W.T, False),
+        "affine x @ W, W not transposed": (lambda v: (v @ W, v), lambda d, v: d @ W, True),
+        "square": (lambda v: (v ** 2, v), lambda d, v: 2 * v * d, False),
+        "square, missing factor 2": (lambda v: (v ** 2, v), lambda d, v: v * d, True),
+    }
+    return {name: (f, b, x.copy(), buggy) for name, (f, b, buggy) in zoo.items()}
+
+
+def check_find_buggy_layers(func, part="values", seed=0):
+    """Hidden-test entry point for ``find_buggy_layers(layers)``: layers it has never seen."""
+    __tracebackhide__ = True  # noqa: F841
+    select_part(func, "find_buggy_layers", part, ("values",))
+    rng = np.random.default_rng(seed)
+    zoo = _layer_zoo(rng)
+    names = list(zoo)
+    cases = []
+    for k, chosen in enumerate([names, [names[i] for i in rng.permutation(len(names))[:6]]]):
+        letters = {name: f"layer_{chr(ord('A') + i)}{k}" for i, name in enumerate(chosen)}
+        layers = {letters[n]: zoo[n][:3] for n in chosen}
+        truth = {letters[n] for n in chosen if zoo[n][3]}
+        cases.append(Case(f"{len(layers)} layers named layer_A{k}, layer_B{k}, ..., of which {len(truth)} have a "
+                          "wrong backward", (layers,), tags=frozenset(truth)))
+
+    def judge(name, case, outcome):
+        judge_error(name, case, outcome)
+        got = outcome.value
+        if isinstance(got, str) or not hasattr(got, "__iter__"):
+            fail(name, case, f"returned {type(got).__name__}, expected a set of layer names")
+        got = set(got)
+        truth = set(case.tags)
+        unknown = got - set(case.args[0])
+        if unknown:
+            fail(name, case, f"returned names that are not layers: {sorted(unknown)[:3]}")
+        if got == set(case.args[0]) - truth and truth != got:
+            fail(name, case, "returned the correct layers instead of the buggy ones",
+                 "a layer is buggy when the relative error is *above* the threshold")
+        missed, flagged = truth - got, got - truth
+        if flagged:
+            fail(name, case, f"flagged {len(flagged)} correct layer(s) as buggy, e.g. {sorted(flagged)[0]}",
+                 "compare the backward pass with numerical_gradient_array(lambda v: forward(v)[0], x, dout) for the "
+                 "same dout, and use the course's threshold (1e-6 near kinks), not a tighter one")
+        if missed:
+            fail(name, case, f"missed {len(missed)} buggy layer(s), e.g. {sorted(missed)[0]}",
+                 "use a random dout (not ones) and flag any relative error above 1e-6")
+
+    check(func, "find_buggy_layers", cases, judge, helpers=HELPERS)
+
+
+# --- softplus_backward ----------------------------------------------------------------------------
+
+def check_softplus_backward(func, part="values", seed=0):
+    """Hidden-test entry point for ``softplus_backward(dout, cache)`` with ``cache = x``: parts values, stable."""
+    __tracebackhide__ = True  # noqa: F841
+    from solutions_lib import layers
+    from solutions_lib.checks.core import judge_outputs
+    chosen = select_part(func, "softplus_backward", part, ("values", "stable"))
+    rng = np.random.default_rng(seed)
+    if chosen == "values":
+        xs = [("x of shape (4, 3), standard normal times 3", 3 * rng.standard_normal((4, 3))),
+              ("x of shape (2, 3, 2)", rng.standard_normal((2, 3, 2)))]
+    else:
+        xs = [("x with entries from -1000 to 1000", np.array([[-1000.0, -710.0, -40.0, 0.0], [40.0, 710.0, 1000.0, -745.5]])),
+              ("x of shape (3, 3), entries near -1000", -1000 + rng.standard_normal((3, 3)))]
+    cases = [Case(label + ", dout of the same shape", (rng.standard_normal(x.shape), x)) for label, x in xs]
+
+    def judge(name, case, outcome):
+        if any("overflow" in w for w in outcome.warnings):
+            fail(name, case, "np.exp overflowed (it returns inf above about 709)",
+                 "exp(-x) overflows for x below about -709: use e = exp(-|x|), which is at most 1, as in the "
+                 "stable sigmoid")
+        judge_outputs(name, case, outcome, layers.softplus_backward(*case.args), ("dx",), {
+            "dx": "softplus'(x) = exp(x) / (1 + exp(x)) = sigmoid(x); compute it without a positive exponent"})
+
+    check(func, "softplus_backward", cases, judge, helpers=HELPERS)
