@@ -489,6 +489,6 @@ FUNCTIONS = {
                      "xavier_uniform", "iterate_minibatches", "sgd_step"],
     "04_convolution": ["conv_output_size", "zero_pad", "conv_forward_naive", "conv_backward_naive",
                        "conv_forward_fast", "conv_backward_fast"],
-    "05_gradient_check": ["numerical_gradient", "numerical_gradient_array", "relative_error",
+    "05_gradient_check": ["numerical_gradient", "relative_error", "numerical_gradient_array",
                           "sparse_gradient_check", "find_buggy_layers", "softplus_backward"],
 }

@@ -123,6 +123,9 @@ def sample_class():
         ("flipped_kernel", "conv_forward_naive", "flipped kernel (a true convolution)"),
         ("dx_assigned", "conv_backward_naive", "= instead of += for dx"),
         ("fancy_index_add", "conv_backward_fast", "fancy-index += instead of np.add.at"),
+        ("not_restored", "numerical_gradient", "entry not restored"),
+        ("nan_at_zero", "relative_error", "nan when both are zero"),
+        ("output_not_copied", "numerical_gradient_array", "no copy of f's output"),
     ]
     students = [
         Student("perfect", "the reference solutions"),

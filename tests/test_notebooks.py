@@ -43,10 +43,16 @@ SIGNATURES = {
     "conv_backward_naive": "def conv_backward_naive(dout, cache):",
     "conv_forward_fast": "def conv_forward_fast(x, w, b, stride=1, pad=0):",
     "conv_backward_fast": "def conv_backward_fast(dout, cache):",
+    "numerical_gradient": "def numerical_gradient(f, x, h=1e-5):",
+    "numerical_gradient_array": "def numerical_gradient_array(f, x, dout, h=1e-5):",
+    "relative_error": "def relative_error(a, b):",
+    "sparse_gradient_check": "def sparse_gradient_check(f, x, analytic_grad, num_checks, rng, h=1e-5):",
+    "find_buggy_layers": "def find_buggy_layers(layers):",
+    "softplus_backward": "def softplus_backward(dout, cache):",
 }
 #: Exercises whose reference solution calls other graded exercises: their visible check is locked but
 #: not graded, because it runs the student's own helpers (the hidden checks bind reference helpers).
-COMPOSITE = {"compute_gradients", "sgd_step"}
+COMPOSITE = {"compute_gradients", "sgd_step", "find_buggy_layers"}
 ALL = [(a, p) for a in FUNCTIONS for folder in ("source", "release") for p in notebook_paths(a, folder)]
 
 
