@@ -13,7 +13,11 @@ Run from the repository root::
     python benchmarks/conv_benchmark.py            # all four shapes
     python benchmarks/conv_benchmark.py --quick    # smaller repeats, for a smoke run
 
-A ratio below 1 means the reference is faster. Times are the best of several
+A ratio below 1 means the reference is faster. At these sizes a good part of
+NumPy's time is page faults on fresh temporaries (glibc returns large freed
+blocks to the system); running with ``MALLOC_MMAP_THRESHOLD_=1000000000
+MALLOC_TRIM_THRESHOLD_=1000000000`` in the environment keeps them mapped and
+changes both sides' times, so compare ratios from runs in one environment. Times are the best of several
 repeats; the naive layer and the scipy version, which take seconds, are
 timed once on a slice of the batch and scaled to the full batch.
 """

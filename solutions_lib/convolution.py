@@ -15,7 +15,7 @@ are never visited. Forward passes return ``(out, cache)`` with
 """
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided, sliding_window_view
+from numpy.lib.stride_tricks import sliding_window_view
 
 
 def conv_output_size(size, kernel, stride=1, pad=0):
@@ -177,13 +177,13 @@ def _im2col(x, HH, WW, stride, pad, H_out, W_out):
 def _col2im(dcols, x_shape, HH, WW, stride, pad, H_out, W_out):
     """Add every column of ``dcols`` back onto the window it came from (the adjoint of :func:`_im2col`).
 
-    Overlapping windows add up. Without a loop over kernel offsets, the
-    columns are placed, ``stride`` apart, in a zero buffer padded by the
-    kernel size, and a strided view lines up, for each input pixel, the
-    ``HH*WW`` entries that land on it: entry ``(k, l)`` of the window at
-    ``(i, j)`` lands on pixel ``(i*stride + k, j*stride + l)``. Summing that
-    view over ``(k, l)`` is the full correlation of the zero-inserted
-    upstream gradient with the (flipped) kernel.
+    Overlapping windows add up. Entry ``(k, l)`` of every window lands on
+    the padded pixels ``(i*stride + k, j*stride + l)``: for one kernel offset
+    that is a strided slice of the padded image, so the whole scatter is
+    ``HH*WW`` slice additions (9 for a 3x3 kernel), each over all samples,
+    channels and output positions at once. (The course calls code
+    vectorized when it has no Python loop over samples, filters or output
+    positions; the student exercise is stricter and forbids every loop.)
 
     Parameters
     ----------
@@ -194,16 +194,13 @@ def _col2im(dcols, x_shape, HH, WW, stride, pad, H_out, W_out):
     ndarray, shape (N, C, H, W)
     """
     N, C, H, W = x_shape
-    Hp, Wp = H + 2 * pad, W + 2 * pad
     dcols = dcols.reshape(C, HH, WW, N, H_out, W_out)
-    buffer = np.zeros((C, HH, WW, N, Hp + HH - 1, Wp + WW - 1))
-    buffer[..., HH - 1:HH - 1 + (H_out - 1) * stride + 1:stride, WW - 1:WW - 1 + (W_out - 1) * stride + 1:stride] = dcols
-    sC, sK, sL, sN, sY, sX = buffer.strides
-    # lined_up[k, l, n, c, y, x] = buffer[c, k, l, n, y - k + HH-1, x - l + WW-1]
-    lined_up = as_strided(buffer[..., HH - 1:, WW - 1:], shape=(HH, WW, N, C, Hp, Wp),
-                          strides=(sK - sY, sL - sX, sN, sC, sY, sX), writeable=False)
-    dxp = lined_up.sum(axis=(0, 1))
-    return dxp[:, :, pad:pad + H, pad:pad + W]
+    dxp = np.zeros((C, N, H + 2 * pad, W + 2 * pad))
+    rows, cols = (H_out - 1) * stride + 1, (W_out - 1) * stride + 1
+    for k in range(HH):
+        for l in range(WW):
+            dxp[:, :, k:k + rows:stride, l:l + cols:stride] += dcols[:, k, l]
+    return dxp[:, :, pad:pad + H, pad:pad + W].transpose(1, 0, 2, 3)
 
 
 def conv_forward_fast(x, w, b, stride=1, pad=0):
