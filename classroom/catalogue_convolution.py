@@ -345,8 +345,36 @@ def zero_pad(x, pad):
          _variant(_NAIVE_BACKWARD, "return dxp", "dw /= N\n    return dxp")),
         ("stride ignored", "i*stride",
          _variant(_NAIVE_BACKWARD, "r, c = i * stride, j * stride", "r, c = i, j")),
-        ("HH used for the width of a window", "window's bounds",
-         _variant(_NAIVE_BACKWARD, "c:c + WW", "c:c + HH")),
+        ("dw reshaped with the output size", "reshape", """
+def conv_backward_naive(dout, cache):
+    X, W, b, stride, pad = cache
+    row, col = X.shape[2], X.shape[3]
+    h_row, h_col = W.shape[2], W.shape[3]
+    height = 1 + int((row - h_row + 2 * pad) / stride)
+    width = 1 + int((col - h_col + 2 * pad) / stride)
+    grad_W = np.zeros(W.shape)
+    for img_no in range(X.shape[0]):
+        windows = []
+        X_pad = np.pad(X[img_no], ((0, 0), (pad, pad), (pad, pad)), mode="constant")
+        for i in range(height):
+            for j in range(width):
+                window = X_pad[:, i * stride:i * stride + h_row, j * stride:j * stride + h_col]
+                windows.append(window.reshape(-1, 1))
+        for filt_no in range(dout.shape[1]):
+            filt = dout[img_no, filt_no].reshape(-1, 1)
+            filt_window = np.tile(filt, (1, window.shape[0] * window.shape[1] * window.shape[2]))[:, :, np.newaxis]
+            curr_conv = np.sum(np.multiply(windows, filt_window), axis=0)
+            curr_conv = np.reshape(curr_conv, (W.shape[1], height - 1, width - 1))
+            grad_W[filt_no] += curr_conv
+    grad_X_pad = np.zeros((X.shape[0], X.shape[1], row + 2 * pad, col + 2 * pad))
+    for n in range(dout.shape[0]):
+        for f in range(dout.shape[1]):
+            for p in range(dout.shape[2]):
+                for q in range(dout.shape[3]):
+                    grad_X_pad[n, :, p * stride:p * stride + h_row, q * stride:q * stride + h_col] += W[f] * dout[n, f, p, q]
+    grad_X = grad_X_pad[:, :, pad:grad_X_pad.shape[2] - pad, pad:grad_X_pad.shape[3] - pad]
+    return grad_X, grad_W, np.sum(dout, axis=(0, 2, 3))
+""", "seed 004"),
         ("padding left on dx", "crop",
          _variant(_NAIVE_BACKWARD, "dxp[:, :, pad:pad + H, pad:pad + W]", "dxp")),
     ], True),

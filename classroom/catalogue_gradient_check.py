@@ -286,7 +286,7 @@ def numerical_gradient(f, x, h=1e-5):
         x[index] += h
         grad[index] = (plus - minus) / (2 * h)
     return grad
-"""),
+""", "seed 004"),
     ], True),
     "numerical_gradient_array": _answers("numerical_gradient_array", [
         ("no copy of f's output", "copy each output", _variant(_ARRAY, "f(x).copy()", "f(x)")),

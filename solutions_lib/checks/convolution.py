@@ -43,9 +43,10 @@ ERROR_HINTS = {
     "use floor division //",
     "could not be broadcast": "a window of the padded input and a filter must both have shape (C, HH, WW): check the "
     "window's bounds (i*stride to i*stride + HH, j*stride to j*stride + WW) and pad only the two spatial axes",
-    "into shape": "with pad=0, a[:, :, pad:-pad] is empty (-0 is 0): slice with pad:pad + H and pad:pad + W",
-    "cannot reshape": "check the order of the axes before a reshape: (C, HH, WW) must stay together, "
-    "in the order of w.reshape(F, -1)",
+    "cannot reshape": "a reshape got the wrong sizes: a filter's gradient has shape (C, HH, WW), the kernel's "
+    "size, not the output's (H_out, W_out); and (C, HH, WW) must stay together, in the order of w.reshape(F, -1)",
+    "could not broadcast input array": "the two sides of an assignment differ in shape; with pad=0, "
+    "a[:, :, pad:-pad] is empty (-0 is 0): slice with pad:pad + H and pad:pad + W",
 }
 
 _FORMULA = "H_out = (H + 2*pad - HH) // stride + 1, and W_out likewise from W and WW"
