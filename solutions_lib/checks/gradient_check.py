@@ -10,7 +10,8 @@ wrong step.
 import numpy as np
 
 from solutions_lib import gradient_check as ref
-from solutions_lib.checks.core import Case, check, fail, judge_error, judge_hygiene, select_part
+from solutions_lib import layers
+from solutions_lib.checks.core import Case, check, fail, judge_error, judge_hygiene, judge_outputs, select_part
 
 HELPERS = {
     "numerical_gradient": ref.numerical_gradient,
@@ -56,9 +57,8 @@ def _scalar_functions(rng):
     out.append(("f(x) = sum(log(x) * x) with x of shape (3, 5)", lambda v: float(np.sum(np.log(v) * v)), x,
                 np.log(x) + 1))
     logits, Y = rng.standard_normal((5, 3)), np.eye(3)[[0, 2, 1, 1, 0]]
-    from solutions_lib.layers import softmax_cross_entropy
     out.append(("f(logits) = mean softmax cross-entropy, logits of shape (5, 3)",
-                lambda v, Y=Y: softmax_cross_entropy(v, Y)[0], logits, softmax_cross_entropy(logits, Y)[1]))
+                lambda v, Y=Y: layers.softmax_cross_entropy(v, Y)[0], logits, layers.softmax_cross_entropy(logits, Y)[1]))
     x = rng.standard_normal((2, 3, 2))
     out.append(("f(x) = sum(sin(x) + x**3 / 3) with x of shape (2, 3, 2)", lambda v: float(np.sum(np.sin(v) + v ** 3 / 3)),
                 x, np.cos(x) + x ** 2))
@@ -429,8 +429,6 @@ def check_find_buggy_layers(func, part="values", seed=0):
 def check_softplus_backward(func, part="values", seed=0):
     """Hidden-test entry point for ``softplus_backward(dout, cache)`` with ``cache = x``: parts values, stable."""
     __tracebackhide__ = True  # noqa: F841
-    from solutions_lib import layers
-    from solutions_lib.checks.core import judge_outputs
     chosen = select_part(func, "softplus_backward", part, ("values", "stable"))
     rng = np.random.default_rng(seed)
     if chosen == "values":
