@@ -13,7 +13,13 @@ trusted process:
    and where to look, never the expected values.
 
 :func:`check` ties the three together; :func:`ensure_student_code` and
-:func:`ensure_no_loops` are the source rules.
+:func:`ensure_no_loops` are the source rules as the kernel applies them.
+
+When nbgrader grades, the split pays off: :func:`entry_point` makes each
+hidden-test call *record* its outcomes (with the grader's seed) instead of
+deciding the grade, and the grader, in its own process, runs the same check
+in *replay* mode, where :func:`run` returns the recorded outcomes and the
+judges decide with pristine code (see ``course_grader``).
 """
 
 import ast
@@ -22,6 +28,7 @@ import copy
 import functools
 import inspect
 import io
+import os
 import textwrap
 import types
 import warnings
@@ -29,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from solutions_lib.checks import records
 
 RTOL = 1e-7
 ATOL = 1e-10
@@ -93,6 +102,122 @@ def _same(a, b):
         return False
 
 
+#: Environment variables through which the grader tells the kernel where to record, and its seed.
+RECORDS_ENV, SEED_ENV = "NN_GRADER_RECORDS", "NN_GRADER_SEED"
+#: The recorder (in a graded kernel) or the replay (in the grader) in effect, if any.
+_mode = {"recorder": None, "replay": None}
+
+
+class Replay:
+    """Recorded outcomes, handed out in order to the check that the grader re-runs.
+
+    Parameters
+    ----------
+    entries : list of dict
+        The record's ``"outcomes"``: each has the case's ``label``, its
+        ``digest`` and the encoded outcome.
+    student_code : callable, optional
+        ``student_code(name)``, the grader's stand-in for
+        :func:`ensure_student_code`; raises AssertionError.
+    no_loops : callable, optional
+        ``no_loops(name, skip)``, the grader's stand-in for :func:`ensure_no_loops`.
+    flags : list of str, optional
+        What the kernel's own :func:`ensure_student_code` objected to; any
+        flag fails the check (a kernel can hide a flag, never invent a pass).
+    """
+
+    def __init__(self, entries, student_code=None, no_loops=None, flags=()):
+        if not isinstance(entries, list) or not all(isinstance(f, str) for f in flags):
+            raise records.RecordError("malformed record")
+        self.entries, self.used = entries, 0
+        self.student_code, self.no_loops, self.flags = student_code, no_loops, list(flags)
+
+    def next(self, case):
+        """The recorded outcome for ``case``; :class:`~records.RecordError` if missing or for other inputs.
+
+        Whether the function modified its arguments is decided here, by
+        comparing the arguments as the kernel recorded them after the call
+        with the grader's own copy of the case; only arguments that are not
+        plain data (callables, generators) rely on the kernel's word.
+        """
+        if self.used >= len(self.entries):
+            raise records.RecordError(f"no outcome was recorded for the input: {case.label}")
+        entry = self.entries[self.used]
+        self.used += 1
+        if not isinstance(entry, dict) or entry.get("digest") != records.digest(case):
+            raise records.RecordError(f"the recorded outcome is for other inputs than: {case.label}")
+        claimed, caught, after = entry.get("mutated"), entry.get("warnings"), entry.get("after")
+        originals = list(case.args) + [case.kwargs[k] for k in case.kwargs]
+        if not isinstance(claimed, list) or not all(isinstance(m, str) for m in claimed) \
+                or not isinstance(caught, list) or not all(isinstance(w, str) for w in caught) \
+                or not isinstance(after, list) or len(after) != len(originals):
+            raise records.RecordError("malformed outcome")
+        names = [f"argument {i + 1}" for i in range(len(case.args))] + [f"argument {k!r}" for k in case.kwargs]
+        mutated = []
+        for name, original, item in zip(names, originals, after):
+            value = records.decode(item)
+            if records.has_opaque(value) or records.has_opaque(records.decode(records.encode(original))):
+                changed = name in claimed
+            else:
+                changed = not _same(value, original)
+            if changed:
+                mutated.append(name)
+        return Outcome(value=records.decode(entry.get("value")), error=records.decode_error(entry.get("error")),
+                       mutated=tuple(mutated), warnings=tuple(caught))
+
+
+@contextlib.contextmanager
+def replaying(entries, student_code=None, no_loops=None, flags=()):
+    """Within this block, :func:`run` returns recorded outcomes and the source rules are the grader's."""
+    _mode["replay"] = Replay(entries, student_code, no_loops, flags)
+    try:
+        yield _mode["replay"]
+    finally:
+        _mode["replay"] = None
+
+
+def _replaying():
+    return _mode["replay"] is not None
+
+
+def entry_point(check_fn, exercise):
+    """The hidden-test entry point for ``check_fn``: records outcomes when the grader asks for it.
+
+    Outside grading (no ``NN_GRADER_RECORDS`` in the environment) it is
+    ``check_fn`` itself. While grading, the check runs with the grader's seed
+    and every outcome is written to ``<records>/<exercise>.<part>.json``, for
+    the grader to judge. The kernel does not judge then (its verdict would
+    be replaced anyway): :func:`check` runs every case, so that a kernel whose
+    NumPy a student broke still records all it can.
+    """
+    signature = inspect.signature(check_fn)
+
+    @functools.wraps(check_fn)
+    def entry(func, *args, **kwargs):
+        __tracebackhide__ = True  # noqa: F841
+        folder, seed = os.environ.get(RECORDS_ENV), os.environ.get(SEED_ENV)
+        if not folder or seed is None or _replaying():
+            return check_fn(func, *args, **kwargs)
+        bound = signature.bind(func, *args, **kwargs)
+        bound.apply_defaults()
+        bound.arguments["seed"] = int(seed)
+        part = bound.arguments["part"]
+        record = {"exercise": exercise, "part": part, "seed": int(seed), "outcomes": [], "flags": []}
+        _mode["recorder"] = record
+        try:
+            check_fn(*bound.args, **bound.kwargs)
+        except AssertionError:
+            pass  # a check that judges as it goes stopped early; the grader judges the same outcomes
+        finally:
+            _mode["recorder"] = None
+            path = os.path.join(folder, f"{exercise}.{part}.json")
+            with open(path + ".tmp", "w") as handle:
+                handle.write(records.dumps(record))
+            os.replace(path + ".tmp", path)
+
+    return entry
+
+
 def run(func, case):
     """Call ``func`` on copies of the case's arguments and record the outcome.
 
@@ -110,7 +235,26 @@ def run(func, case):
     Returns
     -------
     Outcome
+
+    Notes
+    -----
+    In replay mode (the grader judging a record) ``func`` is not called: the
+    recorded outcome for ``case`` is returned. In a graded kernel the outcome
+    is also appended to the record.
     """
+    if _replaying():
+        return _mode["replay"].next(case)
+    outcome, args, kwargs = _call(func, case)
+    if _mode["recorder"] is not None:
+        _mode["recorder"]["outcomes"].append({
+            "label": case.label, "digest": records.digest(case), "value": records.encode(outcome.value),
+            "error": records.encode_error(outcome.error), "mutated": list(outcome.mutated),
+            "warnings": list(outcome.warnings), "after": [records.encode(a) for a in [*args, *kwargs.values()]]})
+    return outcome
+
+
+def _call(func, case):
+    """:func:`run` proper: call ``func`` on copies of the case's arguments; also return the copies."""
     args = copy.deepcopy(case.args)
     kwargs = copy.deepcopy(case.kwargs)
     outcome = Outcome()
@@ -126,7 +270,7 @@ def run(func, case):
     names = [f"argument {i + 1}" for i in range(len(args))] + [f"argument {k!r}" for k in kwargs]
     pairs = list(zip(args, case.args)) + [(kwargs[k], case.kwargs[k]) for k in kwargs]
     outcome.mutated = tuple(n for n, (new, old) in zip(names, pairs) if not _same(new, old))
-    return outcome
+    return outcome, args, kwargs
 
 
 def fail(name, case, problem, hint=None):
@@ -299,10 +443,10 @@ def with_reference_helpers(func, helpers):
         Exercise name -> reference implementation.
     """
     original = getattr(func, "__globals__", None)
-    if original is None or not helpers:
+    if original is None or not helpers or _replaying():
         return func
     namespace = dict(original)
-    namespace.update({n: f for n, f in helpers.items() if n in original and n != func.__name__})
+    namespace.update({n: f for n, f in helpers.items() if n != func.__name__})
     for key, value in list(namespace.items()):
         if isinstance(value, types.FunctionType) and value.__globals__ is original and key not in helpers:
             namespace[key] = _rebind(value, namespace)
@@ -332,10 +476,18 @@ def check(func, name, cases, judge, helpers=None):
         may call (see :func:`with_reference_helpers`).
     """
     __tracebackhide__ = True  # noqa: F841 - IPython shows students the message, not our frames
-    ensure_student_code(func, name)
+    recording = _mode["recorder"] is not None
+    try:
+        ensure_student_code(func, name)
+    except AssertionError as failure:
+        if not recording:
+            raise
+        _mode["recorder"]["flags"].append(str(failure))
     target = with_reference_helpers(func, helpers)
     for case in cases:
         outcome = run(target, case)
+        if recording:
+            continue
         try:
             judge(name, case, outcome)
         except AssertionError as failure:
@@ -386,6 +538,12 @@ def ensure_student_code(func, name):
     all fail.
     """
     __tracebackhide__ = True  # noqa: F841
+    if _replaying():  # the grader applies its own source rules to the submitted cells
+        if _mode["replay"].flags:
+            raise AssertionError(_mode["replay"].flags[0])
+        if _mode["replay"].student_code:
+            _mode["replay"].student_code(name)
+        return
     if not callable(func):
         raise AssertionError(f"{name}: expected a function, got {type(func).__name__}")
     target = inspect.unwrap(func)
@@ -456,6 +614,12 @@ def ensure_no_loops(func, name, skip=(), _seen=None):
     ``skip`` (other graded exercises) are judged by their own checks.
     """
     __tracebackhide__ = True  # noqa: F841
+    if _replaying():  # the grader reads the loop ban from the submitted cells
+        if _mode["replay"].no_loops and _seen is None:
+            _mode["replay"].no_loops(name, tuple(skip))
+        return
+    if _mode["recorder"] is not None:  # ... and a graded kernel leaves it to the grader
+        return
     seen = set() if _seen is None else _seen
     if func in seen:
         return
