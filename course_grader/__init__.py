@@ -1,0 +1,10 @@
+"""nbgrader plug-ins that grade the course's notebooks from outside the student's kernel.
+
+Configured in ``nbgrader_config.py``: :class:`~course_grader.execute.GradingExecute`
+runs a submission robustly and collects what each hidden check recorded,
+:class:`~course_grader.judge.JudgeChecks` decides every hidden check in the
+grader's own process, and :class:`~course_grader.feedback.HideHiddenTests`
+keeps the hidden tests out of the feedback. :mod:`~course_grader.source_rules`
+holds the rules read from the submitted cells, :mod:`~course_grader.kernel`
+the limits of the grading kernel.
+"""

@@ -1,0 +1,204 @@
+"""Executing a submission so that nothing in it can stop the batch or decide its own grade.
+
+:class:`GradingExecute` replaces nbgrader's ``Execute`` in ``autograde``. On
+top of what ``Execute`` does (run every cell, a per-cell timeout) it
+
+- does not run a student-writable cell that breaks a source rule
+  (:func:`course_grader.source_rules.forbidden`), and says why in its output;
+- starts the kernel under limits (:mod:`course_grader.kernel`) and with the
+  grader's seed and a fresh records folder in its environment, so that each
+  hidden check records what the student's function did;
+- collects each hidden check's record right after its cell ran, into
+  ``resources["course_grader"]``, for :class:`course_grader.judge.JudgeChecks`;
+- caps each cell's output in bytes (nbgrader's ``LimitOutput`` caps lines later);
+- restarts a kernel that died (``os._exit``, a crash, memory exhaustion) or no
+  longer answers after a timeout, replays the earlier cells quietly and goes
+  on with the next cell; the cell that killed it gets an error output.
+"""
+
+import copy
+import json
+import os
+import secrets
+import shutil
+import tempfile
+import time
+
+from nbclient.exceptions import DeadKernelError
+from nbclient.util import ensure_async, run_sync
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import Execute
+from traitlets import Integer
+
+from course_grader import source_rules
+from course_grader.kernel import LimitedKernelManager
+from solutions_lib.checks.core import RECORDS_ENV, SEED_ENV
+from solutions_lib.checks.records import MAX_RECORD_BYTES
+
+#: Where the grader keeps its per-notebook state in nbconvert's resources.
+RESOURCES_KEY = "course_grader"
+
+
+def is_locked(cell):
+    """True for cells that nbgrader restores from the gradebook (read-only and grade cells)."""
+    meta = cell.metadata.get("nbgrader", {})
+    return bool(meta.get("locked") or (meta.get("grade") and not meta.get("solution")))
+
+
+def error_output(ename, evalue):
+    """An error output that shows ``ename: evalue`` and no traceback frames."""
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+class GradingExecute(Execute):
+    """nbgrader's ``Execute`` with source screening, recorded checks, output caps and kernel restarts."""
+
+    max_output_bytes = Integer(200_000, help="Output a cell may produce, in bytes; the rest is dropped.").tag(
+        config=True)
+    max_restarts = Integer(3, help="Kernel restarts per notebook before the remaining cells are not run.").tag(
+        config=True)
+    seed = Integer(None, allow_none=True,
+                   help="Seed of the hidden checks' cases; None draws a new one for every notebook.").tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", LimitedKernelManager)
+        super().__init__(*args, **kwargs)
+
+    # --- the notebook ---------------------------------------------------------------------------
+
+    def preprocess(self, nb, resources=None, km=None):
+        resources = resources if resources is not None else {}
+        seed = self.seed if self.seed is not None else secrets.randbelow(2**31)
+        folder = tempfile.mkdtemp(prefix="nn-grader-")
+        state = {"seed": seed, "records": {}, "not_run": {}, "died": [], "kernel_errors": {}, "stopped": set()}
+        resources[RESOURCES_KEY] = state
+        self._state, self._records_dir, self._restarts, self._gave_up = state, folder, 0, False
+        self._output_bytes = {}
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+            nb.metadata.setdefault("course_grader", {})["seed"] = seed
+
+    async def async_start_new_kernel(self, **kwargs):
+        env = dict(kwargs.pop("env", None) or os.environ)
+        env[RECORDS_ENV], env[SEED_ENV] = self._records_dir, str(self._state["seed"])
+        await super().async_start_new_kernel(env=env, **kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)
+
+    # --- one cell -------------------------------------------------------------------------------
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or not cell.source.strip():
+            return cell, self.resources
+        if self._gave_up:
+            cell.outputs = [error_output("NotRun", "not run: the kernel died too often in earlier cells")]
+            return cell, self.resources
+        if not is_locked(cell):
+            violations = source_rules.forbidden(cell.source)
+            if violations:
+                message = ("the grader did not run this cell: " + "; ".join(map(str, violations))
+                           + ". Solution cells may not use the course's reference, scipy, sklearn or torch, "
+                           "reach modules or frames by name, or start processes.")
+                self._state["not_run"][index] = message
+                cell.outputs = [error_output("NotRun", message)]
+                return cell, self.resources
+        call = source_rules.check_call(cell.source) if cell.metadata.get("nbgrader", {}).get("grade") else None
+        if call and call.function in self._state["stopped"]:
+            cell.outputs = [error_output("NotRun", f"not run: an earlier hidden test of {call.function} "
+                                                   "killed the kernel or timed out")]
+            self._collect(call, cell, None)
+            return cell, self.resources
+        record = os.path.join(self._records_dir, f"{call.key}.json") if call else None
+        if record and os.path.exists(record):
+            os.remove(record)
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            cell.outputs.append(error_output(
+                "KernelDied", "the kernel died while running this cell (os._exit, a crash, or out of memory); "
+                "it was restarted and the earlier cells run again for the cells that follow"))
+            self._stopped(index, call)
+        else:
+            if any(o.output_type == "error" and o.get("ename") == "CellTimeoutError" for o in cell.outputs):
+                if call:  # its other checks would only time out again
+                    self._state["stopped"].add(call.function)
+                if not self._responsive():
+                    cell.outputs.append(error_output(
+                        "KernelRestarted", "the kernel did not answer after this cell timed out; it was restarted"))
+                    self._stopped(index, call)
+        if call:
+            self._collect(call, cell, record)
+        return cell, self.resources
+
+    def _collect(self, call, cell, record):
+        """Keep the record the kernel wrote for this hidden check (and the cell's own error, for messages)."""
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if errors:
+            self._state["kernel_errors"][call.key] = f"{errors[-1].get('ename')}: {errors[-1].get('evalue')}"[:500]
+        if record and os.path.isfile(record) and os.path.getsize(record) <= MAX_RECORD_BYTES:
+            with open(record, encoding="utf-8", errors="replace") as handle:
+                self._state["records"][call.key] = handle.read()
+            os.remove(record)
+
+    def output(self, outs, msg, display_id, cell_index):
+        """nbclient's output handler, with a byte budget per cell."""
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values()) \
+            + len(json.dumps(content.get("traceback", [])))
+        used = self._output_bytes.get(cell_index, 0)
+        self._output_bytes[cell_index] = used + size
+        if used + size > self.max_output_bytes:
+            if used <= self.max_output_bytes:
+                outs.append(new_output("stream", name="stdout",
+                                       text=f"\n... output truncated by the grader (over {self.max_output_bytes} bytes)\n"))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    # --- kernel health --------------------------------------------------------------------------
+
+    async def _async_responsive(self, timeout=10):
+        """True if the kernel answers a kernel_info request within ``timeout`` seconds."""
+        try:
+            msg_id = self.kc.kernel_info()
+            deadline = time.monotonic() + timeout
+            while (left := deadline - time.monotonic()) > 0:
+                msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=left))
+                if msg["parent_header"].get("msg_id") == msg_id:
+                    return True
+        except Exception:  # noqa: BLE001 - no answer (queue.Empty) or a dead channel
+            return False
+        return False
+
+    _responsive = run_sync(_async_responsive)
+
+    def _stopped(self, index, call):
+        """The cell at ``index`` killed or hung the kernel: restart it, and run no more checks of that function."""
+        self._state["died"].append(index)
+        if call:
+            self._state["stopped"].add(call.function)
+        self._restart(index)
+
+    def _restart(self, index):
+        """Kill the kernel and its process group, start a new one and replay cells before ``index``."""
+        self._cleanup_kernel()
+        self.km, self.kc = None, None
+        self._restarts += 1
+        if self._restarts > self.max_restarts:
+            self._gave_up = True
+            return
+        self.km = self.create_kernel_manager()
+        self.start_new_kernel()
+        self.start_new_kernel_client()
+        for i, earlier in enumerate(self.nb.cells[:index]):
+            if earlier.cell_type != "code" or not earlier.source.strip() or i in self._state["died"] \
+                    or i in self._state["not_run"] or source_rules.check_call(earlier.source):
+                continue
+            try:
+                self.execute_cell(copy.deepcopy(earlier), i, store_history=False)
+            except DeadKernelError:
+                self._state["died"].append(i)
+                return self._restart(index)
+            finally:
+                self.nb.cells[i] = earlier

@@ -1,0 +1,98 @@
+"""Deciding every hidden check in the grader's process, from what the student's kernel recorded.
+
+:class:`JudgeChecks` runs in ``autograde`` right after
+:class:`~course_grader.execute.GradingExecute`. For each hidden grade cell
+(``check_<exercise>(<function>, part=...)``) it re-runs the same check with
+pristine NumPy and ``solutions_lib`` in *replay* mode: the cases are
+regenerated from the grader's seed, the outcomes come from the kernel's
+record (rejected if missing, malformed, or made for other inputs), and the
+source rules come from the submitted cells, not from the kernel. The cell's
+outputs are then replaced by the verdict: a ``passed`` line, or an error
+whose message is the check's, with no traceback. nbgrader's ``SaveAutoGrades``
+scores the cell from that output as usual, so stderr printed by the kernel no
+longer decides anything.
+"""
+
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from course_grader import source_rules
+from course_grader.execute import RESOURCES_KEY, error_output, is_locked
+from solutions_lib.checks import CHECKS
+from solutions_lib.checks.core import replaying
+from solutions_lib.checks.records import RecordError, loads
+
+
+class JudgeChecks(NbGraderPreprocessor):
+    """Replace each hidden check cell's outputs with the grader's own verdict."""
+
+    def preprocess(self, nb, resources):
+        state = resources.get(RESOURCES_KEY)
+        if state is None:
+            raise RuntimeError("JudgeChecks needs GradingExecute before it in Autograde.autograde_preprocessors")
+        self._sources = []
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            meta = cell.metadata.get("nbgrader", {})
+            call = source_rules.check_call(cell.source) if meta.get("grade") and not meta.get("solution") else None
+            if call is not None:
+                message = self.judge(call, nb, state)
+                cell.outputs = [new_output("stream", name="stdout", text=f"passed: {call.exercise} ({call.part})\n")] \
+                    if message is None else [error_output("AssertionError", message)]
+                cell.metadata.setdefault("course_grader", {})["verdict"] = "passed" if message is None else "failed"
+            elif index not in state["not_run"] and index not in state["died"]:
+                self._sources.append(cell.source)
+        return nb, resources
+
+    def judge(self, call, nb, state):
+        """The failure message of one hidden check, or None if it passes."""
+        check_fn = CHECKS[call.exercise][0]
+        not_run = self._not_run_cells(call.function, nb, state)
+        graded = set(CHECKS)
+
+        def student_code(name):
+            if not_run:
+                raise AssertionError(f"{name}: {not_run}")
+
+        def no_loops(name, skip):
+            message = source_rules.loops(self._sources, call.function, skip=set(skip) & graded)
+            if message:
+                raise AssertionError(message)
+
+        text = state["records"].get(call.key)
+        kernel_error = state["kernel_errors"].get(call.key)
+        try:
+            entries, flags = [], []
+            if text is not None:
+                record = loads(text)
+                if (record.get("exercise"), record.get("part"), record.get("seed")) != \
+                        (call.exercise, call.part, state["seed"]):
+                    raise RecordError("the record is for another check or another seed")
+                entries, flags = record.get("outcomes"), record.get("flags", [])
+                if not isinstance(flags, list):
+                    raise RecordError("malformed record")
+            with replaying(entries, student_code, no_loops, flags):
+                check_fn(None, part=call.part, seed=state["seed"])
+        except AssertionError as failure:
+            return str(failure)
+        except RecordError as problem:
+            if text is None:
+                why = f" (the cell failed with {kernel_error})" if kernel_error else ""
+                return (f"{call.exercise}: the hidden test recorded no result{why}; "
+                        f"check that {call.function} is defined and that the notebook runs from top to bottom")
+            return f"{call.exercise}: the recorded results cannot be trusted ({problem}); this check scores zero"
+        except Exception as problem:  # noqa: BLE001 - a grader-side failure must not stop the batch
+            self.log.error("Judging %s (%s) failed: %r", call.exercise, call.part, problem)
+            return f"{call.exercise}: the grader could not judge this check ({type(problem).__name__})"
+        return None
+
+    @staticmethod
+    def _not_run_cells(function, nb, state):
+        """Why the cell that defines ``function`` was not run, or None."""
+        for index, message in sorted(state["not_run"].items()):
+            cell = nb.cells[index]
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if not is_locked(cell) and (grade_id == function or function in source_rules.defined_functions(cell.source)):
+                return message
+        return None
