@@ -136,7 +136,10 @@ class GradingExecute(Execute):
         """Keep the record the kernel wrote for this hidden check (and the cell's own error, for messages)."""
         errors = [o for o in cell.outputs if o.output_type == "error"]
         if errors:
-            self._state["kernel_errors"][call.key] = f"{errors[-1].get('ename')}: {errors[-1].get('evalue')}"[:500]
+            ename, evalue = errors[-1].get("ename"), errors[-1].get("evalue")
+            if ename == "CellTimeoutError":
+                evalue = "it ran longer than the time limit per cell"
+            self._state["kernel_errors"][call.key] = f"{ename}: {evalue}"[:500]
         if record and os.path.isfile(record) and os.path.getsize(record) <= MAX_RECORD_BYTES:
             with open(record, encoding="utf-8", errors="replace") as handle:
                 self._state["records"][call.key] = handle.read()

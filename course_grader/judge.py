@@ -77,9 +77,10 @@ class JudgeChecks(NbGraderPreprocessor):
         except AssertionError as failure:
             return str(failure)
         except RecordError as problem:
+            if kernel_error:
+                return f"{call.exercise}: the hidden test did not finish: {kernel_error}"
             if text is None:
-                why = f" (the cell failed with {kernel_error})" if kernel_error else ""
-                return (f"{call.exercise}: the hidden test recorded no result{why}; "
+                return (f"{call.exercise}: the hidden test recorded no result; "
                         f"check that {call.function} is defined and that the notebook runs from top to bottom")
             return f"{call.exercise}: the recorded results cannot be trusted ({problem}); this check scores zero"
         except Exception as problem:  # noqa: BLE001 - a grader-side failure must not stop the batch
