@@ -233,6 +233,8 @@ def relative_error_cases(seed=0, part="values"):
             flip = rng.random(shape) < 0.25
             b[flip] = -a[flip] * rng.uniform(0.5, 2.0, flip.sum())
             cases.append(Case(f"a and b of shape {shape}, mostly close, some entries of opposite sign", (a, b)))
+        cases.append(Case("a = [0.001, 10] and b = [0.002, 10.001]: the worst entry is the small one",
+                          (np.array([1e-3, 10.0]), np.array([2e-3, 10.001]))))
         cases.append(Case("two Python floats, 1.0 and 1.001", (1.0, 1.001)))
         return cases
     return [Case("a and b both all zeros, shape (3, 2)", (np.zeros((3, 2)), np.zeros((3, 2)))),
@@ -267,11 +269,11 @@ def check_relative_error(func, part="values", seed=0):
             return
         a, b = np.asarray(a, float), np.asarray(b, float)
         diffs = np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
-        if np.isclose(value, diffs.mean(), rtol=1e-9):
+        if np.isclose(value, diffs.mean(), rtol=1e-9, atol=0):
             fail(name, case, "returned the mean relative error", "return the largest one: one bad entry is a bug")
-        if np.isclose(value, np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a + b))), rtol=1e-9):
+        if np.isclose(value, np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a + b))), rtol=1e-9, atol=0):
             fail(name, case, "is wrong where a and b have opposite signs", "the denominator is |a| + |b|, not |a + b|")
-        if np.isclose(value, np.max(np.abs(a - b)), rtol=1e-9):
+        if np.isclose(value, np.max(np.abs(a - b)), rtol=1e-9, atol=0):
             fail(name, case, "returned the absolute difference", "divide by max(1e-8, |a| + |b|)")
         fail(name, case, f"returned {value:.6g}, which is not max |a - b| / max(1e-8, |a| + |b|)")
 
