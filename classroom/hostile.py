@@ -96,14 +96,20 @@ def write(folder, assignment, notebooks):
             nbformat.write(copy.deepcopy(nb), target / name)
 
 
+def honest_but(assignment, edit=None, **sources):
+    """A builder: the honest submission of ``assignment``, ``sources`` swapped in, then ``edit(nb)`` on its notebook."""
+    def build(folder):
+        notebooks = honest(assignment, **sources)
+        if edit:
+            (nb,) = notebooks.values()
+            edit(nb)
+        write(folder, assignment, notebooks)
+    return build
+
+
 def softmax_notebook(edit=None, **sources):
     """A builder for ``softmax.ipynb``: the honest notebook, ``sources`` swapped in, then ``edit(nb)``."""
-    def build(folder):
-        notebooks = honest(**sources)
-        if edit:
-            edit(notebooks["softmax.ipynb"])
-        write(folder, SOFTMAX, notebooks)
-    return build
+    return honest_but(SOFTMAX, edit, **sources)
 
 
 # --- the corpus --------------------------------------------------------------------------------
@@ -210,6 +216,28 @@ def softmax(Z):
 """
 
 
+SKLEARN_ONE_HOT = """from sklearn.preprocessing import OneHotEncoder
+
+def one_hot(y, num_classes=None):
+    num_classes = int(np.max(y)) + 1 if num_classes is None else num_classes
+    encoder = OneHotEncoder(categories=[list(range(num_classes))], sparse_output=False)
+    return encoder.fit_transform(np.asarray(y).reshape(-1, 1))
+"""
+
+SCIPY_CONV = """from scipy.signal import fftconvolve
+
+def conv_forward_fast(x, w, b, stride=1, pad=0):
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    full = fftconvolve(xp[:, None], w[None, :, :, ::-1, ::-1], mode="valid", axes=(3, 4)).sum(axis=2)
+    out = full[:, :, ::stride, ::stride] + b[None, :, None, None]
+    return out, (x, w, b, stride, pad)
+"""
+
+HARDCODE_BUGGY = """def find_buggy_layers(layers):
+    return {name for name in layers if name in {"C: softplus", "D: leaky ReLU", "F: ReLU"}}
+"""
+
+
 def corpus():
     """Every hostile submission, each with what grading must give it."""
     entries = [
@@ -303,6 +331,14 @@ def corpus():
                 lambda folder: write(folder, "03_gradients", {"layers.ipynb": honest("03_gradients")["layers.ipynb"]}),
                 zero={"grad_b2", "grad_W2", "grad_b1", "grad_W1", "compute_gradients"},
                 assignments=("03_gradients",)),
+        Hostile("sklearn_one_hot", "01_one_hot: one_hot built on scikit-learn's OneHotEncoder",
+                honest_but("01_one_hot", one_hot=SKLEARN_ONE_HOT), {"one_hot"}, assignments=("01_one_hot",)),
+        Hostile("scipy_fast_conv", "04_convolution: conv_forward_fast built on scipy.signal.correlate",
+                honest_but("04_convolution", conv_forward_fast=SCIPY_CONV), {"conv_forward_fast"},
+                assignments=("04_convolution",)),
+        Hostile("hardcodes_buggy_layers", "05_gradient_check: find_buggy_layers returns the visible test's answer",
+                honest_but("05_gradient_check", find_buggy_layers=HARDCODE_BUGGY), {"find_buggy_layers"},
+                assignments=("05_gradient_check",)),
         Hostile("some_cells_filled", "only softmax and logsumexp written",
                 lambda folder: write(folder, SOFTMAX, submission(
                     Student("x", "", {"softmax": REFERENCE, "logsumexp": REFERENCE}, default=BLANK), SOFTMAX)),

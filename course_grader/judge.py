@@ -56,6 +56,7 @@ class JudgeChecks(NbGraderPreprocessor):
                 raise AssertionError(f"{name}: {not_run}")
 
         def no_loops(name, skip):
+            student_code(name)
             message = source_rules.loops(self._sources, call.function, skip=set(skip) & graded)
             if message:
                 raise AssertionError(message)

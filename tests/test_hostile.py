@@ -53,6 +53,7 @@ def test_the_corpus_covers_the_attacks():
     for word in ("reference", "numpy", "builtins", "sys_modules", "visible", "seed", "loop", "tests", "exits",
                  "segfault", "memory", "fork", "print", "corrupt", "missing", "extra", "renamed", "some_cells"):
         assert any(word in e.id for e in ENTRIES), word
+    assert set(ASSIGNMENTS) == set(FUNCTIONS), "every assignment has at least one hostile submission"
 
 
 def test_every_submission_gets_a_row_and_feedback_and_the_batch_goes_on(graded):
@@ -104,6 +105,10 @@ def test_messages_say_what_happened(graded):
     assert "did not finish: CellTimeoutError" in messages(graded, "infinite_loop")["test_softmax_values"]
     assert "killed the kernel or timed out" in messages(graded, "infinite_loop")["test_softmax_stable"]
     assert "MemoryError" in messages(graded, "memory_bomb")["test_cross_entropy_values"]
+    assert "oracle library (sklearn)" in messages(graded, "sklearn_one_hot", "01_one_hot")["test_one_hot_values"]
+    for cell in ("test_conv_forward_fast_values", "test_conv_forward_fast_vectorized"):
+        assert "oracle library (scipy)" in messages(graded, "scipy_fast_conv", "04_convolution")[cell]
+    assert "missed" in messages(graded, "hardcodes_buggy_layers", "05_gradient_check")["test_find_buggy_layers_values"]
     assert "cannot be trusted" in messages(graded, "forges_records")["test_softmax_values"] \
         or "wrong" in messages(graded, "forges_records")["test_softmax_values"]
 
