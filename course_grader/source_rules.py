@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from solutions_lib.checks import CHECKS
-from solutions_lib.checks.core import _loop_nodes
+from solutions_lib.checks.core import _loop_nodes, loop_ban_message
 
 #: Modules a student cell may not import, and why.
 FORBIDDEN_MODULES = {
@@ -254,9 +254,7 @@ def loops(sources, function, skip=()):
         if found:
             line, kind = found[0]
             label = function if name == function else f"{name} (called by {function})"
-            return (f"{function}: {label} has a {kind} on line {line - node.lineno + 1} of its definition; "
-                    "this exercise must be vectorized: use whole-array NumPy operations "
-                    "(broadcasting, axis=, keepdims=) instead of iterating")
+            return loop_ban_message(function, label, kind, line - node.lineno + 1)
         used = sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)})
         stack.extend(n for n in used if n in defs and n not in skip and n not in seen)
     return None

@@ -606,6 +606,13 @@ def _loop_nodes(tree):
     return found
 
 
+def loop_ban_message(name, label, kind, line):
+    """The loop-ban failure of exercise ``name``: ``label`` has a ``kind`` on ``line`` of its definition."""
+    return (f"{name}: {label} has a {kind} on line {line} of its definition; "
+            "this exercise must be vectorized: use whole-array NumPy operations "
+            "(broadcasting, axis=, keepdims=) instead of iterating")
+
+
 def ensure_no_loops(func, name, skip=(), _seen=None):
     """Fail if ``func`` (or a notebook helper it calls) has a Python loop.
 
@@ -633,9 +640,7 @@ def ensure_no_loops(func, name, skip=(), _seen=None):
     if loops:
         line, kind = loops[0]
         label = name if _seen is None else f"{func.__name__} (called by {name})"
-        raise AssertionError(f"{name}: {label} has a {kind} on line {line} of its definition; "
-                             "this exercise must be vectorized: use whole-array NumPy operations "
-                             "(broadcasting, axis=, keepdims=) instead of iterating")
+        raise AssertionError(loop_ban_message(name, label, kind, line))
     namespace = getattr(func, "__globals__", {})
     for key in _referenced_names(func):
         value = namespace.get(key)
