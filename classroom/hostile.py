@@ -167,9 +167,9 @@ np.testing.assert_array_equal = lambda *a, **k: None
 np.testing.assert_almost_equal = lambda *a, **k: None
 """
 PLANT_MODULE = """import sys, types
-fake = types.ModuleType("solutions_lib.checks")
+fake = types.ModuleType("course_checks")
 fake.check_softmax = lambda *a, **k: None
-sys.modules["solutions_lib.checks"] = fake
+sys.modules["course_checks"] = fake
 """
 PATCH_REFERENCE = """import solutions_lib.softmax_family as reference
 reference.softmax = lambda Z: np.full(Z.shape, 1.0 / Z.shape[1])
@@ -267,7 +267,7 @@ def corpus():
         Hostile("patches_numpy_testing", "numpy.testing asserts that never fail, uniform softmax",
                 softmax_notebook(lambda nb: insert_after(nb, "imports", PATCH_TESTING), softmax=(UNIFORM)),
                 {"softmax"}),
-        Hostile("plants_fake_checks", "a fake solutions_lib.checks in sys.modules, uniform softmax",
+        Hostile("plants_fake_checks", "a fake course_checks in sys.modules, uniform softmax",
                 softmax_notebook(lambda nb: insert_after(nb, "imports", PLANT_MODULE), softmax=(UNIFORM)),
                 {"softmax"}),
         Hostile("patches_reference", "the reference softmax replaced by the same wrong one, so they agree",

@@ -32,8 +32,8 @@ from traitlets import Integer
 
 from course_grader import source_rules
 from course_grader.kernel import LimitedKernelManager
-from solutions_lib.checks.core import RECORDS_ENV, SEED_ENV
-from solutions_lib.checks.records import MAX_RECORD_BYTES
+from course_checks.core import RECORDS_ENV, SEED_ENV
+from course_checks.records import MAX_RECORD_BYTES
 
 #: Where the grader keeps its per-notebook state in nbconvert's resources.
 RESOURCES_KEY = "course_grader"

@@ -18,9 +18,9 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from course_grader import source_rules
 from course_grader.execute import RESOURCES_KEY, error_output, is_locked
-from solutions_lib.checks import CHECKS
-from solutions_lib.checks.core import replaying
-from solutions_lib.checks.records import RecordError, loads
+from course_checks import CHECKS
+from course_checks.core import replaying
+from course_checks.records import RecordError, loads
 
 
 class JudgeChecks(NbGraderPreprocessor):

@@ -22,8 +22,8 @@ import inspect
 import re
 from dataclasses import dataclass
 
-from solutions_lib.checks import CHECKS
-from solutions_lib.checks.core import _loop_nodes, loop_ban_message
+from course_checks import CHECKS
+from course_checks.core import _loop_nodes, loop_ban_message
 
 #: Modules a student cell may not import, and why.
 FORBIDDEN_MODULES = {

@@ -1,4 +1,4 @@
-"""solutions_lib.checks, proved both ways: correct answers pass, realistic bugs fail with a named problem.
+"""course_checks, proved both ways: correct answers pass, realistic bugs fail with a named problem.
 
 These run the checks in-process on the answer catalogue (fast); tests/test_pipeline.py
 runs the same catalogue through real nbgrader.
@@ -10,10 +10,10 @@ import pytest
 import solutions_lib
 from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, Answer, load
 from classroom.submissions import notebook_functions
-from solutions_lib.checks import CHECKS
-from solutions_lib.checks.core import Case, ensure_no_loops, ensure_student_code, run
-from solutions_lib.checks.encoding import one_hot_cases
-from solutions_lib.checks.softmax_family import cross_entropy_cases, logits_cases
+from course_checks import CHECKS
+from course_checks.core import Case, ensure_no_loops, ensure_student_code, run
+from course_checks.encoding import one_hot_cases
+from course_checks.softmax_family import cross_entropy_cases, logits_cases
 
 PINNED = ["one_hot", "encode_labels", "softmax", "log_softmax", "cross_entropy", "compute_gradients",
           "affine_forward", "affine_backward", "relu_forward", "relu_backward", "sigmoid_forward",
@@ -104,7 +104,7 @@ def test_notebook_importing_solutions_lib_scores_zero_even_for_own_code():
 
 def test_importing_a_check_is_allowed():
     namespace = {"np": np, "__name__": "__main__"}
-    exec("from solutions_lib.checks import check_softmax\n", namespace)
+    exec("from course_checks import check_softmax\n", namespace)
     func = load(ALTERNATIVES["softmax"][0], namespace)
     ensure_student_code(func, "softmax")
 
@@ -203,7 +203,7 @@ def test_a_bug_costs_points_on_its_own_exercise_only():
     assert failures(namespace["softmax_cross_entropy"], "softmax_cross_entropy")
 
 
-def test_composite_is_graded_with_reference_helpers_but_the_kernel_is_untouched():
+def test_composite_is_judged_on_its_own_logic_and_the_kernel_is_untouched():
     namespace = _namespace_with("03_gradients", grad_b1="no ReLU mask")
     buggy = namespace["grad_b1"]
     assert failures(namespace["compute_gradients"], "compute_gradients") == {}

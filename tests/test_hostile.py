@@ -86,7 +86,7 @@ def test_feedback_shows_verdicts_and_never_the_hidden_tests(graded):
     for entry in ENTRIES:
         for assignment in entry.assignments:
             html = feedback_text(graded, entry, assignment)
-            for secret in ("BEGIN HIDDEN TESTS", "from solutions_lib.checks import", "solutions_lib/checks"):
+            for secret in ("BEGIN HIDDEN TESTS", "from course_checks import", "course_checks"):
                 assert secret not in html, (entry.id, secret)
     honest = feedback_text(graded, next(e for e in ENTRIES if e.id == "stderr_noise"), "02_softmax")
     assert "passed: softmax (values)" in honest and "hidden test: softmax, part" in honest

@@ -11,7 +11,7 @@ from classroom.catalogue import FUNCTIONS
 from classroom.nbgrader_run import make_course
 from classroom.submissions import grade_id, notebook_paths
 from conftest import REPO
-from solutions_lib.checks import CHECKS
+from course_checks import CHECKS
 
 SIGNATURES = {
     "one_hot": "def one_hot(y, num_classes=None):",

@@ -1,4 +1,4 @@
-"""solutions_lib.checks.records: outcomes as plain data, read back safely."""
+"""course_checks.records: outcomes as plain data, read back safely."""
 
 import json
 import subprocess
@@ -7,9 +7,9 @@ import sys
 import numpy as np
 import pytest
 
-from solutions_lib.checks import CHECKS
-from solutions_lib.checks.core import Case, replaying, run
-from solutions_lib.checks.records import (
+from course_checks import CHECKS
+from course_checks.core import Case, replaying, run
+from course_checks.records import (
     Opaque,
     RecordError,
     decode,
@@ -89,9 +89,9 @@ def test_exceptions_come_back_with_their_name_message_and_nearest_builtin_class(
 
 DIGESTS = """
 import json, sys
-from solutions_lib.checks import CHECKS
-from solutions_lib.checks.core import _mode, Replay
-from solutions_lib.checks.records import digest
+from course_checks import CHECKS
+from course_checks.core import _mode, Replay
+from course_checks.records import digest
 seen = []
 class Collect(Replay):  # hands out nothing: only notes each case's digest
     def next(self, case):
@@ -127,7 +127,7 @@ def test_digest_tells_inputs_apart():
 
 
 def _record_one(func, case):
-    from solutions_lib.checks.core import _mode
+    from course_checks.core import _mode
 
     _mode["recorder"] = record = {"outcomes": [], "flags": []}
     try:

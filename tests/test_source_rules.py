@@ -7,8 +7,8 @@ from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, load
 from classroom.submissions import REPO, grade_id, notebook_paths
 from course_grader.execute import is_locked
 from course_grader.source_rules import check_call, defined_functions, forbidden, loops
-from solutions_lib.checks import CHECKS
-from solutions_lib.checks.core import ensure_no_loops
+from course_checks import CHECKS
+from course_checks.core import ensure_no_loops
 
 ATTACKS = {
     "import solutions_lib": "reference",

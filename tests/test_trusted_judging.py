@@ -10,12 +10,12 @@ import json
 import numpy as np
 import pytest
 
-import solutions_lib.checks as checks
+import course_checks as checks
 from classroom.catalogue import ALTERNATIVES, BUGS, load
 from classroom.submissions import notebook_functions
-from solutions_lib.checks import CHECKS
-from solutions_lib.checks.core import RECORDS_ENV, SEED_ENV, replaying
-from solutions_lib.checks.records import RecordError, loads
+from course_checks import CHECKS
+from course_checks.core import RECORDS_ENV, SEED_ENV, replaying
+from course_checks.records import RecordError, loads
 
 SEED = 20261123
 
@@ -131,3 +131,41 @@ def test_the_source_rules_in_replay_are_the_graders(grading):
     assert in_grader(grading, "softmax", "vectorized", no_loops=no_loops) == "softmax: has a for loop"
     assert in_grader(grading, "softmax", "values", student_code=student_code) == "softmax: imports the reference"
     assert in_grader(grading, "softmax", "vectorized") is None
+
+
+RECORD_WITHOUT_REFERENCE = """
+import importlib.abc, json, os, sys
+class NoReference(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "solutions_lib":
+            raise ModuleNotFoundError(f"No module named {name!r}")
+sys.meta_path.insert(0, NoReference())
+import course_checks
+from course_checks import CHECKS
+from classroom.submissions import notebook_functions
+assignment = sys.argv[1]
+namespace = notebook_functions(assignment)
+for function in [f for f in CHECKS if f in namespace]:
+    for part in CHECKS[function][1]:
+        getattr(course_checks, f"check_{function}")(namespace[function], part=part)
+print(json.dumps(sorted(n for n in sys.modules if n.startswith("solutions_lib"))))
+"""
+
+
+@pytest.mark.parametrize("assignment", ["01_one_hot", "02_softmax", "03_gradients", "04_convolution",
+                                        "05_gradient_check"])
+def test_a_kernel_without_the_reference_records_what_the_grader_passes(tmp_path, assignment):
+    """What a sandboxed kernel does: record every check of the notebook with no solutions_lib to import."""
+    import subprocess
+    import sys
+
+    env = {**__import__("os").environ, RECORDS_ENV: str(tmp_path), SEED_ENV: str(SEED)}
+    done = subprocess.run([sys.executable, "-c", RECORD_WITHOUT_REFERENCE, assignment], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    namespace = notebook_functions(assignment)
+    judged = [(f, p) for f in CHECKS if f in namespace for p in CHECKS[f][1]]
+    assert judged
+    for function, part in judged:
+        assert in_grader(tmp_path, function, part) is None, (function, part)

@@ -1,13 +1,20 @@
-"""Grading helpers that the hidden nbgrader tests call.
+"""The grading engine: the checks that the hidden nbgrader tests call.
 
 Each ``check_<exercise>(func, part=..., seed=0)`` runs the student's function on
 seeded cases and raises ``AssertionError`` with a helpful message on the first
 failure. The modules mirror :mod:`solutions_lib`; :mod:`.core` holds the
-shared machinery (cases, running on copies, judging, source rules).
+shared machinery (cases, running on copies, judging, source rules),
+:mod:`.records` the outcomes as plain data, :mod:`.reference` the reference
+as the judges see it.
+
+This package is separate from :mod:`solutions_lib` and never imports it
+while a grading kernel records outcomes: the kernel's sandbox holds this
+package but not the reference, which only the judges, in the grader's own
+process, import.
 """
 
-from solutions_lib.checks.encoding import check_encode_labels, check_one_hot, check_one_hot_broadcast
-from solutions_lib.checks.softmax_family import (
+from course_checks.encoding import check_encode_labels, check_one_hot, check_one_hot_broadcast
+from course_checks.softmax_family import (
     check_cross_entropy,
     check_cross_entropy_grad,
     check_log_softmax,
@@ -38,7 +45,7 @@ CHECKS = {
     "cross_entropy_grad": (check_cross_entropy_grad, ("values", "stable")),
 }
 
-from solutions_lib.checks.layers import (  # noqa: E402
+from course_checks.layers import (  # noqa: E402
     check_affine_backward,
     check_affine_forward,
     check_iterate_minibatches,
@@ -50,7 +57,7 @@ from solutions_lib.checks.layers import (  # noqa: E402
     check_softmax_cross_entropy,
     check_xavier_uniform,
 )
-from solutions_lib.checks.mlp_gradients import (  # noqa: E402
+from course_checks.mlp_gradients import (  # noqa: E402
     check_compute_gradients,
     check_grad_b1,
     check_grad_b2,
@@ -76,7 +83,7 @@ CHECKS.update({
     "sgd_step": (check_sgd_step, ("values",)),
 })
 
-from solutions_lib.checks.convolution import (  # noqa: E402
+from course_checks.convolution import (  # noqa: E402
     check_conv_backward_fast,
     check_conv_backward_naive,
     check_conv_forward_fast,
@@ -94,7 +101,7 @@ CHECKS.update({
     "conv_backward_fast": (check_conv_backward_fast, ("values", "vectorized")),
 })
 
-from solutions_lib.checks.gradient_check import (  # noqa: E402
+from course_checks.gradient_check import (  # noqa: E402
     check_find_buggy_layers,
     check_numerical_gradient,
     check_numerical_gradient_array,
@@ -114,7 +121,7 @@ CHECKS.update({
 
 # The names the hidden grade cells import record outcomes for the grader while grading;
 # CHECKS keeps the checks themselves, which the grader re-runs on those records.
-from solutions_lib.checks.core import entry_point  # noqa: E402
+from course_checks.core import entry_point  # noqa: E402
 
 for _exercise, (_check, _parts) in CHECKS.items():
     globals()[f"check_{_exercise}"] = entry_point(_check, _exercise)

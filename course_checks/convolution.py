@@ -9,8 +9,8 @@ assigned instead of added where windows overlap), never by showing the answer.
 
 import numpy as np
 
-from solutions_lib import convolution as ref
-from solutions_lib.checks.core import (
+from course_checks.reference import reference
+from course_checks.core import (
     Case,
     check,
     close,
@@ -22,16 +22,12 @@ from solutions_lib.checks.core import (
     select_part,
 )
 
-#: Reference versions of this notebook's graded functions, bound in place of the student's own
-#: when another exercise calls them, so that each bug costs points on its own exercise only.
-HELPERS = {
-    "conv_output_size": ref.conv_output_size,
-    "zero_pad": ref.zero_pad,
-    "conv_forward_naive": ref.conv_forward_naive,
-    "conv_backward_naive": ref.conv_backward_naive,
-    "conv_forward_fast": ref.conv_forward_fast,
-    "conv_backward_fast": ref.conv_backward_fast,
-}
+ref = reference("convolution")
+
+#: This notebook's graded functions: when one calls another, the judge sees the student's own result
+#: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
+HELPERS = ("conv_output_size", "zero_pad", "conv_forward_naive", "conv_backward_naive", "conv_forward_fast",
+           "conv_backward_fast")
 #: Helpers that a fast exercise may call without their loops counting against it.
 _SMALL_HELPERS = ("conv_output_size", "zero_pad")
 
@@ -91,8 +87,11 @@ def backward_cases(seed=0, part="values"):
     rng = np.random.default_rng(seed)
     cases = []
     for c in layer_cases(seed + 1000, part):
-        out, cache = ref.conv_forward_fast(*c.args, **c.kwargs)
-        cases.append(Case(c.label + f", dout of shape {out.shape}", (rng.standard_normal(out.shape), cache),
+        (x, w, b), stride, pad = c.args, c.kwargs["stride"], c.kwargs["pad"]
+        shape = (x.shape[0], w.shape[0], (x.shape[2] + 2 * pad - w.shape[2]) // stride + 1,
+                 (x.shape[3] + 2 * pad - w.shape[3]) // stride + 1)
+        cache = (x, w, b, stride, pad)
+        cases.append(Case(c.label + f", dout of shape {shape}", (rng.standard_normal(shape), cache),
                           tags=c.tags))
     return cases
 

@@ -7,19 +7,14 @@ hidden activations ``h`` (N, H) and the weights; ``compute_gradients`` takes
 
 import numpy as np
 
-from solutions_lib import mlp_gradients as ref
-from solutions_lib.checks.core import Case, check, fail, judge_outputs, select_part
-from solutions_lib.softmax_family import softmax
+from course_checks.reference import reference
+from course_checks.core import Case, check, fail, judge_outputs, select_part
 
-#: Reference versions of this notebook's graded functions, bound in place of the student's own
-#: when another exercise calls them, so that each bug costs points on its own exercise only.
-HELPERS = {
-    "grad_b2": ref.grad_b2,
-    "grad_W2": ref.grad_W2,
-    "grad_b1": ref.grad_b1,
-    "grad_W1": ref.grad_W1,
-    "compute_gradients": ref.compute_gradients,
-}
+ref = reference("mlp_gradients")
+
+#: This notebook's graded functions: when one calls another, the judge sees the student's own result
+#: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
+HELPERS = ("grad_b2", "grad_W2", "grad_b1", "grad_W1", "compute_gradients")
 
 
 _SIZES = [(7, 2, 5, 3), (4, 4, 4, 4), (10, 3, 6, 2), (1, 2, 3, 4), (12, 5, 8, 6)]
@@ -50,8 +45,8 @@ def step_cases(seed=0):
     cases = []
     for n, d, hidden, k in _SIZES:
         X, y, theta = _network(rng, n, d, hidden, k)
-        h, Z = ref.forward(X, theta)
-        G = softmax(Z)
+        h = np.maximum(0.0, X @ theta["W1"] + theta["b1"])
+        G = rng.dirichlet(np.ones(k), size=n)  # predicted probabilities, rows summing to 1
         G[np.arange(n), y] -= 1
         label = f"G of shape ({n}, {k}), h ({n}, {hidden}) with zeros where the ReLU is off, W2 ({hidden}, {k}), X ({n}, {d})"
         cases.append(Case(label, (X, G, h, theta["W2"])))
@@ -72,11 +67,10 @@ def _check_step(func, function, part, seed):
     __tracebackhide__ = True  # noqa: F841
     select_part(func, function, part, ("values", "vectorized"), skip=HELPERS)
     cases = [Case(c.label, _STEP_ARGS[function](*c.args)) for c in step_cases(seed)]
-    ref_func = getattr(ref, function)
 
     def judge(name, case, outcome):
         batch = case.args[0].shape[0]
-        judge_outputs(name, case, outcome, ref_func(*case.args), (function.replace("grad_", "dJ/d"),),
+        judge_outputs(name, case, outcome, getattr(ref, function)(*case.args), (function.replace("grad_", "dJ/d"),),
                       {function.replace("grad_", "dJ/d"): _STEP_HINTS[function]}, batch=batch)
 
     check(func, function, cases, judge, helpers=HELPERS)

@@ -1,7 +1,7 @@
 """Outcomes as plain data, so that a trusted process can judge what a student's kernel recorded.
 
 During grading the student's kernel runs their function on the check's cases
-and writes what happened (:class:`~solutions_lib.checks.core.Outcome`) to a
+and writes what happened (:class:`~course_checks.core.Outcome`) to a
 JSON record; the grader reads the record back and judges it with pristine
 code. The kernel is untrusted, so :func:`decode` reads only plain JSON (no
 pickle), accepts only arrays of numbers and strings, and rejects anything malformed with

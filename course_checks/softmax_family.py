@@ -7,8 +7,8 @@ for softmax, ``"vectorized"`` (no Python loops, and correct values).
 
 import numpy as np
 
-from solutions_lib import softmax_family as ref
-from solutions_lib.checks.core import (
+from course_checks.reference import reference
+from course_checks.core import (
     Case,
     check,
     close,
@@ -20,15 +20,11 @@ from solutions_lib.checks.core import (
     select_part,
 )
 
-#: Reference versions of this notebook's graded functions, bound in place of the student's own
-#: when another exercise calls them, so that each bug costs points on its own exercise only.
-HELPERS = {
-    "softmax": ref.softmax,
-    "logsumexp": ref.logsumexp,
-    "log_softmax": ref.log_softmax,
-    "cross_entropy": ref.cross_entropy,
-    "cross_entropy_grad": ref.cross_entropy_grad,
-}
+ref = reference("softmax_family")
+
+#: This notebook's graded functions: when one calls another, the judge sees the student's own result
+#: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
+HELPERS = ("softmax", "logsumexp", "log_softmax", "cross_entropy", "cross_entropy_grad")
 
 
 _SHAPES = [(5, 3), (4, 4), (2, 7), (1, 3), (6, 6)]

@@ -26,6 +26,7 @@ import ast
 import contextlib
 import copy
 import functools
+import importlib.util
 import inspect
 import io
 import os
@@ -37,13 +38,14 @@ from pathlib import Path
 
 import numpy as np
 
-from solutions_lib.checks import records
+from course_checks import records
+from course_checks.reference import decode_calls, judging_with
 
 RTOL = 1e-7
 ATOL = 1e-10
 
-_CHECKS_DIR = Path(__file__).resolve().parent
-_PACKAGE_DIR = _CHECKS_DIR.parent
+#: The most helper calls recorded for one case (a composite calls its helpers a few times).
+MAX_TRACED_CALLS = 200
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class Outcome:
     error: BaseException | None = None
     mutated: tuple = ()
     warnings: tuple = ()
+    calls: list = field(default_factory=list)
 
 
 def _same(a, b):
@@ -162,8 +165,11 @@ class Replay:
                 changed = not _same(value, original)
             if changed:
                 mutated.append(name)
+        calls = entry.get("calls", [])
+        if not isinstance(calls, list) or len(calls) > MAX_TRACED_CALLS:
+            raise records.RecordError("malformed helper calls")
         return Outcome(value=records.decode(entry.get("value")), error=records.decode_error(entry.get("error")),
-                       mutated=tuple(mutated), warnings=tuple(caught))
+                       mutated=tuple(mutated), warnings=tuple(caught), calls=calls)
 
 
 @contextlib.contextmanager
@@ -218,7 +224,7 @@ def entry_point(check_fn, exercise):
     return entry
 
 
-def run(func, case):
+def run(func, case, helpers=()):
     """Call ``func`` on copies of the case's arguments and record the outcome.
 
     Floating-point overflow, division by zero and invalid operations become
@@ -231,6 +237,10 @@ def run(func, case):
     func : callable
         The student's function.
     case : Case
+    helpers : iterable of str
+        Other graded exercises that ``func`` may call: each call it makes to the
+        student's own solution of one of them is recorded in
+        :attr:`Outcome.calls` (see :mod:`course_checks.reference`).
 
     Returns
     -------
@@ -244,12 +254,15 @@ def run(func, case):
     """
     if _replaying():
         return _mode["replay"].next(case)
-    outcome, args, kwargs = _call(func, case)
+    calls = []
+    outcome, args, kwargs = _call(tracing_helpers(func, helpers, calls), case)
+    outcome.calls = calls
     if _mode["recorder"] is not None:
         _mode["recorder"]["outcomes"].append({
             "label": case.label, "digest": records.digest(case), "value": records.encode(outcome.value),
             "error": records.encode_error(outcome.error), "mutated": list(outcome.mutated),
-            "warnings": list(outcome.warnings), "after": [records.encode(a) for a in [*args, *kwargs.values()]]})
+            "warnings": list(outcome.warnings), "after": [records.encode(a) for a in [*args, *kwargs.values()]],
+            "calls": calls})
     return outcome
 
 
@@ -426,31 +439,49 @@ def close(got, expected):
     return bool(np.allclose(got, expected, rtol=RTOL, atol=ATOL))
 
 
-def with_reference_helpers(func, helpers):
-    """A copy of ``func`` in which other graded functions it reaches are the reference ones.
+def tracing_helpers(func, helpers, calls):
+    """A copy of ``func`` whose calls to the student's own graded ``helpers`` are appended to ``calls``.
 
-    Each exercise is graded on its own: when a student's function calls their
-    own solution of another exercise (``sgd_step`` calling ``affine_backward``),
-    a bug there costs points on that exercise only. The copy runs in a copied
-    namespace, so the student's kernel is left as it was; notebook helpers
-    that are not graded keep the student's versions.
+    The copy runs in a copied namespace, so the student's kernel is left as it
+    was; notebook functions that are not graded are rebound into the copy, so
+    that the calls they make are traced too. Each call is recorded as plain
+    data: ``{"name", "args", "kwargs", "result"}`` (see :mod:`course_checks.records`).
 
     Parameters
     ----------
     func : function
         The student's function.
-    helpers : dict
-        Exercise name -> reference implementation.
+    helpers : iterable of str
+        Names of the other graded exercises.
+    calls : list
+        Where the calls are appended.
     """
     original = getattr(func, "__globals__", None)
-    if original is None or not helpers or _replaying():
+    names = [n for n in helpers if n != getattr(func, "__name__", None)]
+    if original is None or not names:
         return func
     namespace = dict(original)
-    namespace.update({n: f for n, f in helpers.items() if n != func.__name__})
     for key, value in list(namespace.items()):
-        if isinstance(value, types.FunctionType) and value.__globals__ is original and key not in helpers:
+        if isinstance(value, types.FunctionType) and value.__globals__ is original:
             namespace[key] = _rebind(value, namespace)
+    for name in names:
+        if callable(original.get(name)):
+            namespace[name] = _tracer(name, original[name], calls)
     return _rebind(func, namespace)
+
+
+def _tracer(name, helper, calls):
+    """``helper``, recording each call's arguments (as passed) and result into ``calls``."""
+    def traced(*args, **kwargs):
+        entry = {"name": name, "args": [records.encode(a) for a in args],
+                 "kwargs": {k: records.encode(v) for k, v in kwargs.items()}}
+        result = helper(*args, **kwargs)
+        if len(calls) < MAX_TRACED_CALLS:
+            calls.append({**entry, "result": records.encode(result)})
+        return result
+
+    traced.__name__ = getattr(helper, "__name__", name)
+    return traced
 
 
 def _rebind(func, namespace):
@@ -471,9 +502,9 @@ def check(func, name, cases, judge, helpers=None):
     cases : list of Case
     judge : callable
         ``judge(name, case, outcome)``; raises AssertionError on failure.
-    helpers : dict, optional
-        Reference implementations of the other graded functions that ``func``
-        may call (see :func:`with_reference_helpers`).
+    helpers : iterable of str, optional
+        The other graded exercises that ``func`` may call: the judge sees the
+        student's own results for them (see :mod:`course_checks.reference`).
     """
     __tracebackhide__ = True  # noqa: F841 - IPython shows students the message, not our frames
     recording = _mode["recorder"] is not None
@@ -483,31 +514,38 @@ def check(func, name, cases, judge, helpers=None):
         if not recording:
             raise
         _mode["recorder"]["flags"].append(str(failure))
-    target = with_reference_helpers(func, helpers)
+    helpers = tuple(helpers or ())
     for case in cases:
-        outcome = run(target, case)
+        outcome = run(func, case, helpers)
         if recording:
             continue
         try:
-            judge(name, case, outcome)
+            with judging_with(decode_calls(outcome.calls), helpers):
+                judge(name, case, outcome)
         except AssertionError as failure:
             raise AssertionError(str(failure)) from None
 
 
+def _reference_dir():
+    """Where ``solutions_lib`` is installed, or None (as in a grading kernel, which does not have it)."""
+    try:
+        spec = importlib.util.find_spec("solutions_lib")
+    except (ImportError, ValueError):
+        return None
+    return Path(spec.origin).resolve().parent if spec and spec.origin else None
+
+
 def _is_reference(obj):
-    """True if ``obj`` is ``solutions_lib`` or something from it, other than the checks."""
+    """True if ``obj`` is ``solutions_lib`` or something from it."""
     if inspect.ismodule(obj):
         module = obj.__name__
     else:
         module = getattr(obj, "__module__", None)
         code = getattr(obj, "__code__", None)
-        if code is not None:
-            path = Path(code.co_filename).resolve()
-            if path.is_relative_to(_PACKAGE_DIR) and not path.is_relative_to(_CHECKS_DIR):
-                return True
-    if not isinstance(module, str):
-        return False
-    return module.split(".")[0] == "solutions_lib" and not module.startswith("solutions_lib.checks")
+        folder = _reference_dir() if code is not None else None
+        if folder is not None and Path(code.co_filename).resolve().is_relative_to(folder):
+            return True
+    return isinstance(module, str) and module.split(".")[0] == "solutions_lib"
 
 
 def _referenced_names(func):

@@ -6,16 +6,14 @@ inputs from a seed and ``judge_*`` compare one outcome with the reference.
 
 import numpy as np
 
-from solutions_lib import encoding as ref
-from solutions_lib.checks.core import Case, check, fail, judge_array, judge_error, judge_hygiene, select_part
+from course_checks.reference import reference
+from course_checks.core import Case, check, fail, judge_array, judge_error, judge_hygiene, select_part
 
-#: Reference versions of this notebook's graded functions, bound in place of the student's own
-#: when another exercise calls them, so that each bug costs points on its own exercise only.
-HELPERS = {
-    "one_hot": ref.one_hot,
-    "encode_labels": ref.encode_labels,
-    "one_hot_broadcast": ref.one_hot_broadcast,
-}
+ref = reference("encoding")
+
+#: This notebook's graded functions: when one calls another, the judge sees the student's own result
+#: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
+HELPERS = ("one_hot", "encode_labels", "one_hot_broadcast")
 
 
 
