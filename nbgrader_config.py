@@ -28,6 +28,7 @@ from course_grader.execute import GradingExecute
 from course_grader.feedback import HideHiddenTests
 from course_grader.intake import prepare_submission
 from course_grader.judge import JudgeChecks
+from course_grader.outputs import SanitizeOutputs
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -46,6 +47,7 @@ c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKern
 c.Autograde.autograde_preprocessors = [
     GradingExecute,
     JudgeChecks,
+    SanitizeOutputs,
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
@@ -60,8 +62,13 @@ c.Autograde.pre_convert_hook = prepare_submission
 # Seconds per cell when autograding: generous for the timing cells, finite for infinite loops.
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
-# The grading kernel: address space, output per cell, restarts per notebook.
-c.LimitedKernelManager.memory_limit_mb = 4096
+# The grading kernel runs in a bubblewrap sandbox (course_grader.sandbox); its limits:
+c.SandboxedKernelManager.memory_limit_mb = 4096
+c.SandboxedKernelManager.max_processes = 64
+c.SandboxedKernelManager.scratch_mb = 256
+# Seconds a whole notebook may take, on top of Execute.timeout per cell.
+c.GradingExecute.notebook_timeout = 900
+# Output per cell, restarts per notebook.
 c.GradingExecute.max_output_bytes = 200_000
 c.GradingExecute.max_restarts = 3
 c.LimitOutput.max_lines = 1000
@@ -71,6 +78,9 @@ c.OverwriteCells.add_missing_cells = True
 
 # The stub students see in place of each solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Student HTML and script are never rendered as markup (outputs are also reduced to text and images).
+c.HTMLExporter.sanitize_html = True
 
 # Feedback shows each hidden check's verdict, not its source.
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -22,7 +22,6 @@ in *replay* mode, where :func:`run` returns the recorded outcomes and the
 judges decide with pristine code (see ``course_grader``).
 """
 
-import ast
 import contextlib
 import copy
 import functools
@@ -30,7 +29,6 @@ import importlib.util
 import inspect
 import io
 import os
-import textwrap
 import types
 import warnings
 from dataclasses import dataclass, field
@@ -38,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course_checks import records
+from course_checks import loop_ban, records
 from course_checks.reference import decode_calls, judging_with
 
 RTOL = 1e-7
@@ -624,63 +622,24 @@ def select_part(func, name, part, parts, skip=()):
     return part
 
 
-#: Calls that are loops in disguise.
-_LOOP_CALLS = {"vectorize", "apply_along_axis", "map", "frompyfunc", "fromiter"}
+def ensure_no_loops(func, name, skip=()):
+    """Fail if ``func``, or anything of the student's it reaches, has a Python loop (see :mod:`.loop_ban`).
 
-
-def _loop_nodes(tree):
-    """Line numbers and kinds of the loops and comprehensions in an AST."""
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            found.append((node.lineno, type(node).__name__.lower().replace("async", "") + " loop"))
-        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            found.append((node.lineno, "comprehension"))
-        elif isinstance(node, ast.Call):
-            f = node.func
-            called = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
-            if called in _LOOP_CALLS:
-                found.append((node.lineno, f"call to {called}"))
-    return found
-
-
-def loop_ban_message(name, label, kind, line):
-    """The loop-ban failure of exercise ``name``: ``label`` has a ``kind`` on ``line`` of its definition."""
-    return (f"{name}: {label} has a {kind} on line {line} of its definition; "
-            "this exercise must be vectorized: use whole-array NumPy operations "
-            "(broadcasting, axis=, keepdims=) instead of iterating")
-
-
-def ensure_no_loops(func, name, skip=(), _seen=None):
-    """Fail if ``func`` (or a notebook helper it calls) has a Python loop.
-
-    Loops, comprehensions and ``np.vectorize``-style calls are rejected in the
-    function's source, read with :func:`inspect.getsource`. Helpers named in
+    Outside grading the code is read back from the running namespace
+    (:func:`~course_checks.loop_ban.namespace_sources`). Helpers named in
     ``skip`` (other graded exercises) are judged by their own checks.
     """
     __tracebackhide__ = True  # noqa: F841
     if _replaying():  # the grader reads the loop ban from the submitted cells
-        if _mode["replay"].no_loops and _seen is None:
+        if _mode["replay"].no_loops:
             _mode["replay"].no_loops(name, tuple(skip))
         return
     if _mode["recorder"] is not None:  # ... and a graded kernel leaves it to the grader
         return
-    seen = set() if _seen is None else _seen
-    if func in seen:
-        return
-    seen.add(func)
-    try:
-        source = textwrap.dedent(inspect.getsource(func))
-    except (OSError, TypeError):
+    sources = loop_ban.namespace_sources(func)
+    if not sources:
         raise AssertionError(f"{name}: could not read the source of the function to check it has no loops; "
-                             "define it with def in a notebook cell") from None
-    loops = _loop_nodes(ast.parse(source))
-    if loops:
-        line, kind = loops[0]
-        label = name if _seen is None else f"{func.__name__} (called by {name})"
-        raise AssertionError(loop_ban_message(name, label, kind, line))
-    namespace = getattr(func, "__globals__", {})
-    for key in _referenced_names(func):
-        value = namespace.get(key)
-        if key not in skip and inspect.isfunction(value) and value.__module__ == func.__module__:
-            ensure_no_loops(value, name, skip, seen)
+                             "define it with def in a notebook cell")
+    message = loop_ban.find_loop(sources, getattr(func, "__name__", name), skip=skip)
+    if message:
+        raise AssertionError(message.replace(f"{getattr(func, '__name__', name)}: ", f"{name}: ", 1))

@@ -5,9 +5,11 @@ top of what ``Execute`` does (run every cell, a per-cell timeout) it
 
 - does not run a student-writable cell that breaks a source rule
   (:func:`course_grader.source_rules.forbidden`), and says why in its output;
-- starts the kernel under limits (:mod:`course_grader.kernel`) and with the
+- starts the kernel in the sandbox (:mod:`course_grader.sandbox`), with the
   grader's seed and a fresh records folder in its environment, so that each
   hidden check records what the student's function did;
+- gives the whole notebook a wall-clock budget (cells that would run past it
+  are not run, and say so), on top of nbgrader's per-cell timeout;
 - collects each hidden check's record right after its cell ran, into
   ``resources["course_grader"]``, for :class:`course_grader.judge.JudgeChecks`;
 - caps each cell's output in bytes (nbgrader's ``LimitOutput`` caps lines later);
@@ -27,13 +29,14 @@ import time
 from nbclient.exceptions import DeadKernelError
 from nbclient.util import ensure_async, run_sync
 from nbformat.v4 import new_output
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from course_grader import source_rules
-from course_grader.kernel import LimitedKernelManager
 from course_checks.core import RECORDS_ENV, SEED_ENV
 from course_checks.records import MAX_RECORD_BYTES
+from course_grader import source_rules
+from course_grader.sandbox import SandboxedKernelManager
 
 #: Where the grader keeps its per-notebook state in nbconvert's resources.
 RESOURCES_KEY = "course_grader"
@@ -59,9 +62,11 @@ class GradingExecute(Execute):
         config=True)
     seed = Integer(None, allow_none=True,
                    help="Seed of the hidden checks' cases; None draws a new one for every notebook.").tag(config=True)
+    notebook_timeout = Integer(900, help="Seconds one notebook may run in all (kernel restarts included); "
+                                         "cells that would start later are not run.").tag(config=True)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("kernel_manager_class", LimitedKernelManager)
+        kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
         super().__init__(*args, **kwargs)
 
     # --- the notebook ---------------------------------------------------------------------------
@@ -74,6 +79,8 @@ class GradingExecute(Execute):
         resources[RESOURCES_KEY] = state
         self._state, self._records_dir, self._restarts, self._gave_up = state, folder, 0, False
         self._output_bytes = {}
+        self._deadline = time.monotonic() + self.notebook_timeout
+        self._release_dir = self._release_folder(resources)
         try:
             return super().preprocess(nb, resources, km)
         finally:
@@ -87,6 +94,26 @@ class GradingExecute(Execute):
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        if isinstance(km, SandboxedKernelManager):
+            km.records_dir, km.release_dir = self._records_dir, self._release_dir or ""
+        return km
+
+    def _release_folder(self, resources):
+        """The release folder of the assignment being graded (its files go into the kernel's home), or None."""
+        assignment = resources.get("nbgrader", {}).get("assignment")
+        if not assignment:
+            return None
+        coursedir = CourseDirectory(config=self.config)
+        return coursedir.format_path(coursedir.release_directory, ".", assignment)
+
+    def _get_timeout(self, cell):
+        """nbgrader's per-cell timeout, cut to what is left of the notebook's budget."""
+        timeout = super()._get_timeout(cell)
+        left = max(1, int(self._deadline - time.monotonic()))
+        return left if timeout is None else min(timeout, left)
+
     # --- one cell -------------------------------------------------------------------------------
 
     def preprocess_cell(self, cell, resources, index):
@@ -94,6 +121,13 @@ class GradingExecute(Execute):
             return cell, self.resources
         if self._gave_up:
             cell.outputs = [error_output("NotRun", "not run: the kernel died too often in earlier cells")]
+            return cell, self.resources
+        if time.monotonic() >= self._deadline:
+            cell.outputs = [error_output("NotRun", f"not run: the notebook used up its {self.notebook_timeout} s "
+                                                   "of grading time in earlier cells")]
+            call = source_rules.check_call(cell.source) if cell.metadata.get("nbgrader", {}).get("grade") else None
+            if call:
+                self._collect(call, cell, None)
             return cell, self.resources
         if not is_locked(cell):
             violations = source_rules.forbidden(cell.source)

@@ -1,8 +1,10 @@
-"""The grading kernel: an IPython kernel started under resource limits.
+"""The unsandboxed grading kernel: an IPython kernel started under resource limits only.
 
-:class:`LimitedKernelManager` starts every grading kernel through this
-module (``python -m course_grader.kernel --memory-mb N -- <kernel argv>``),
-which, before the kernel runs:
+Grading kernels run in the sandbox (:mod:`course_grader.sandbox`). Where an
+instructor turns it off (``c.SandboxedKernelManager.sandbox = False``), each
+kernel starts through this module instead
+(``python -m course_grader.kernel --memory-mb N -- <kernel argv>``), which,
+before the kernel runs:
 
 - caps the kernel's address space (``RLIMIT_AS``), so a memory bomb raises
   ``MemoryError`` or kills only the kernel, never the grading machine;
@@ -15,7 +17,8 @@ which, before the kernel runs:
 
 The kernel runs in its own process group (jupyter_client starts it in a new
 session); the grader kills the whole group when it restarts or shuts the
-kernel down.
+kernel down. Nothing else is isolated: the kernel runs with the grader's
+rights.
 """
 
 import argparse
@@ -25,23 +28,7 @@ import runpy
 import signal
 import sys
 
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import Integer
-
-#: Exit status of a forked child of the grading kernel.
-FORK_EXIT = 70
-
-
-class LimitedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels start under :mod:`course_grader.kernel`'s limits."""
-
-    memory_limit_mb = Integer(4096, help="Address-space limit of a grading kernel, in MiB.").tag(config=True)
-    file_size_limit_mb = Integer(256, help="Largest file a grading kernel may write, in MiB.").tag(config=True)
-
-    def format_kernel_cmd(self, extra_arguments=None):
-        cmd = super().format_kernel_cmd(extra_arguments)
-        return [sys.executable, "-m", "course_grader.kernel", "--memory-mb", str(self.memory_limit_mb),
-                "--file-size-mb", str(self.file_size_limit_mb), "--", *cmd]
+from course_grader.sandbox import FORK_EXIT
 
 
 def _limit(kind, mib):

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from course_checks import CHECKS
-from course_checks.core import _loop_nodes, loop_ban_message
+from course_checks.loop_ban import find_loop
 
 #: Modules a student cell may not import, and why.
 FORBIDDEN_MODULES = {
@@ -217,47 +217,18 @@ def defined_functions(source):
 
 
 def loops(sources, function, skip=()):
-    """The loop-ban failure of ``function``, read from cell sources, or None if it has no loop.
+    """The loop-ban failure of ``function``, read from cell sources, or None (see :mod:`course_checks.loop_ban`).
 
     Parameters
     ----------
     sources : list of str
-        The code cells that ran before the hidden test, in notebook order
-        (the last ``def`` of a name wins, as in the kernel).
+        The code cells that ran before the hidden test, in notebook order.
     function : str
         The exercise's function name.
     skip : iterable of str
         Other graded functions, left to their own loop ban.
-
-    Returns
-    -------
-    str or None
-        The message for the student, in the words the kernel-side check uses.
     """
-    defs = {}
-    for source in sources:
-        tree = parse_cell(source)
-        for node in [] if tree is None else tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                defs[node.name] = node
-    if function not in defs:
-        return (f"{function}: could not find `def {function}` in the notebook to check it has no loops; "
-                "define it with def in its cell")
-    seen, stack = set(), [function]
-    while stack:
-        name = stack.pop(0)
-        if name in seen:
-            continue
-        seen.add(name)
-        node = defs[name]
-        found = _loop_nodes(node)
-        if found:
-            line, kind = found[0]
-            label = function if name == function else f"{name} (called by {function})"
-            return loop_ban_message(function, label, kind, line - node.lineno + 1)
-        used = sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)})
-        stack.extend(n for n in used if n in defs and n not in skip and n not in seen)
-    return None
+    return find_loop(sources, function, skip)
 
 
 @dataclass(frozen=True)

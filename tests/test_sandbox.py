@@ -1,0 +1,172 @@
+"""The grading kernel's world: the sandbox (course_grader.sandbox) and, where it is turned off, the limits."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import REPO
+from course_grader.sandbox import FORK_EXIT, HOME, SandboxedKernelManager, remove_pids_cgroup, sandbox_problem
+
+PROBE = textwrap.dedent("""
+    import json, os, resource, subprocess, time
+    report = {"as_mib": resource.getrlimit(resource.RLIMIT_AS)[0] // 2**20,
+              "core": resource.getrlimit(resource.RLIMIT_CORE)[0]}
+    statuses = []
+    for _ in range(20):
+        pid = os.fork()
+        if pid == 0:
+            print("a forked child survived", flush=True)
+            os._exit(0)
+        statuses.append(pid)
+    time.sleep(0.5)
+    def state_and_parent(pid):
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None, None
+        return fields[0], int(fields[1])
+    report["zombies"] = sum(1 for p in os.listdir("/proc") if p.isdigit()
+                            and state_and_parent(p) == ("Z", os.getpid()))
+    report["subprocess"] = subprocess.run(["echo", "ok"], capture_output=True, text=True).stdout.strip()
+    try:
+        block = bytearray(600 * 2**20)
+        report["allocated"] = True
+    except MemoryError:
+        report["allocated"] = False
+    print(json.dumps(report))
+""")
+
+
+@pytest.fixture
+def probe(tmp_path):
+    (tmp_path / "probe.py").write_text(PROBE)
+    return tmp_path
+
+
+def test_the_kernel_command_runs_under_the_limits(probe):
+    run = subprocess.run([sys.executable, "-m", "course_grader.kernel", "--memory-mb", "512", "--file-size-mb", "1",
+                          "--", sys.executable, "-m", "probe"], cwd=probe, capture_output=True, text=True, timeout=60,
+                         env={"PYTHONPATH": f"{probe}:{sys.path[0]}", "PATH": "/usr/bin:/bin"})
+    lines = run.stdout.strip().splitlines()
+    assert "a forked child survived" not in run.stdout
+    report = json.loads(lines[-1])
+    assert report == {"as_mib": 512, "core": 0, "zombies": 0, "subprocess": "ok", "allocated": False}
+
+
+def test_without_the_launcher_the_probe_forks_and_allocates(probe):
+    """The same probe, run plainly: proves the test above can fail."""
+    run = subprocess.run([sys.executable, "-m", "probe"], cwd=probe, capture_output=True, text=True, timeout=60)
+    assert run.stdout.count("a forked child survived") == 20
+    assert json.loads(run.stdout.strip().splitlines()[-1])["allocated"] is True
+
+
+def test_the_kernel_manager_wraps_the_kernelspec_command():
+    km = SandboxedKernelManager(kernel_name="python3", memory_limit_mb=1024, file_size_limit_mb=8)
+    km.records_dir = "/tmp/records-of-this-kernel"
+    cmd = km.format_kernel_cmd()
+    assert cmd[:3] == [sys.executable, "-m", "course_grader.sandbox"]
+    assert cmd[cmd.index("--memory-mb") + 1] == "1024" and cmd[cmd.index("--file-size-mb") + 1] == "8"
+    assert "/tmp/records-of-this-kernel" in cmd and km.transport == "ipc"
+    assert "-c" in cmd and FORK_EXIT == 70 and km.kernel_spec.interrupt_mode == "message"
+    plain = SandboxedKernelManager(kernel_name="python3", sandbox=False, memory_limit_mb=1024, file_size_limit_mb=8)
+    assert plain.format_kernel_cmd()[:8] == [sys.executable, "-m", "course_grader.kernel", "--memory-mb", "1024",
+                                               "--file-size-mb", "8", "--"]
+
+
+# --- the sandbox ------------------------------------------------------------------------------------
+
+SANDBOX_PROBE = textwrap.dedent("""
+    import json, os, socket, sys
+    report = {}
+    def tries(name, action):
+        try:
+            action()
+            report[name] = "yes"
+        except BaseException as problem:
+            report[name] = type(problem).__name__
+    tries("sees_checkout", lambda: open(os.path.join(REPO, "README.md")).read())
+    tries("sees_hidden_tests", lambda: open(os.path.join(REPO, "source", "02_softmax", "softmax.ipynb")).read())
+    tries("reads_reference_file", lambda: open(os.path.join(REPO, "solutions_lib", "softmax_family.py")).read())
+    report["checkout_listing"] = sorted(os.listdir(REPO)) if os.path.isdir(REPO) else []
+    tries("imports_reference", lambda: __import__("solutions_lib"))
+    tries("imports_grader", lambda: __import__("course_grader"))
+    tries("imports_checks", lambda: __import__("course_checks"))
+    tries("reads_grader_home", lambda: os.listdir("/root/.cache"))
+    tries("writes_site_packages", lambda: open(os.path.join(os.path.dirname(os.__file__), "x.py"), "w"))
+    tries("writes_numpy", lambda: open(__import__("numpy").__file__, "a"))
+    tries("connects_out", lambda: socket.create_connection(("127.0.0.1", 22), timeout=2))
+    tries("signals_parent", lambda: os.kill(os.getppid(), 0) if os.getppid() > 1 else (_ for _ in ()).throw(
+        PermissionError("the parent is the sandbox's init")))
+    tries("writes_home", lambda: open(os.path.expanduser("~/notes.txt"), "w").write("fine"))
+    report["home"] = os.path.expanduser("~")
+    report["uid"] = os.getuid()
+    print(json.dumps(report))
+""")
+
+needs_sandbox = pytest.mark.skipif(sandbox_problem() is not None, reason=f"no sandbox here: {sandbox_problem()}")
+
+
+def run_probe(tmp_path, sandboxed):
+    code = f"REPO = {str(REPO)!r}\n" + SANDBOX_PROBE
+    cmd = [sys.executable, "-I", "-c", code]
+    if sandboxed:
+        cmd = [sys.executable, "-m", "course_grader.sandbox", "--memory-mb", "2048", "--file-size-mb", "8", "--",
+               *cmd]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@needs_sandbox
+def test_the_sandboxed_kernel_sees_only_its_own_world(tmp_path):
+    report = run_probe(tmp_path, sandboxed=True)
+    assert report["sees_checkout"] == report["sees_hidden_tests"] == "FileNotFoundError"
+    assert report["reads_reference_file"] == "FileNotFoundError"
+    assert set(report["checkout_listing"]) <= {".venv"}, report["checkout_listing"]  # mount points of the venv only
+    assert report["imports_reference"] == "ModuleNotFoundError"
+    assert report["imports_grader"] == "ModuleNotFoundError"
+    assert report["imports_checks"] == "yes"
+    assert report["reads_grader_home"] == "FileNotFoundError"
+    assert report["writes_site_packages"] in ("OSError", "PermissionError")
+    assert report["writes_numpy"] in ("OSError", "PermissionError")
+    assert report["connects_out"] in ("OSError", "ConnectionRefusedError")
+    assert report["signals_parent"] == "PermissionError"
+    assert report["writes_home"] == "yes" and report["home"] == HOME and report["uid"] == 65534
+
+
+def test_the_same_probe_outside_the_sandbox_reaches_everything(tmp_path):
+    """Proves the test above can fail: run plainly, the probe sees the checkout and the reference."""
+    report = run_probe(tmp_path, sandboxed=False)
+    assert report["sees_checkout"] == "yes" and report["imports_reference"] == "yes"
+    assert report["imports_grader"] == "yes"
+
+
+FORK_BOMB = textwrap.dedent("""
+    import ctypes, os, subprocess, time
+    libc = ctypes.CDLL(None)
+    started = 0
+    for _ in range(500):
+        pid = libc.fork()            # a raw fork, past Python's own fork hooks
+        if pid == 0:
+            time.sleep(30)
+            libc._exit(0)
+        started += pid > 0
+    print("started", started)
+""")
+
+
+@needs_sandbox
+def test_processes_are_capped_and_none_outlives_the_sandbox(tmp_path):
+    (tmp_path / "bomb.py").write_text(FORK_BOMB)
+    cmd = [sys.executable, "-m", "course_grader.sandbox", "--memory-mb", "2048", "--file-size-mb", "8",
+           "--processes", "32", "--cgroup", f"test-{tmp_path.name}", "--release-file", str(tmp_path / "bomb.py"),
+           "--", sys.executable, "-I", "bomb.py"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    # the raw forks fail once the cap is reached (pids.max as root, RLIMIT_NPROC otherwise)
+    assert done.returncode != 0 or int(done.stdout.split()[-1]) < 40, done.stdout + done.stderr[-500:]
+    leftover = subprocess.run(["pgrep", "-f", "bomb.py"], capture_output=True, text=True).stdout.split()
+    remove_pids_cgroup(f"test-{tmp_path.name}")
+    assert leftover == [], "a process of the sandbox outlived it"
