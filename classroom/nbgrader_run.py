@@ -20,15 +20,15 @@ from classroom.submissions import REPO, grade_id
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def nbgrader_env():
+def nbgrader_env(extra=None):
     """The environment for nbgrader: this interpreter's bin/ first on PATH (nbgrader shells out to alembic)."""
-    env = dict(os.environ)
+    env = {**os.environ, **(extra or {})}
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     return env
 
 
-def nbgrader(course_root, *args, on_line=None, check=True):
+def nbgrader(course_root, *args, on_line=None, check=True, env=None):
     """Run ``nbgrader <args>`` in ``course_root``; return its log, raise on failure.
 
     Parameters
@@ -39,8 +39,10 @@ def nbgrader(course_root, *args, on_line=None, check=True):
         The nbgrader subcommand and its arguments.
     on_line : callable, optional
         Called with each log line as it arrives (for progress).
+    env : dict, optional
+        Variables to set for nbgrader on top of this process's environment.
     """
-    proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course_root, env=nbgrader_env(),
+    proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course_root, env=nbgrader_env(env),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
     for line in proc.stdout:

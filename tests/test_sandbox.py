@@ -170,3 +170,14 @@ def test_processes_are_capped_and_none_outlives_the_sandbox(tmp_path):
     leftover = subprocess.run(["pgrep", "-f", "bomb.py"], capture_output=True, text=True).stdout.split()
     remove_pids_cgroup(f"test-{tmp_path.name}")
     assert leftover == [], "a process of the sandbox outlived it"
+
+
+def test_grading_refuses_to_start_a_kernel_without_the_sandbox():
+    import asyncio
+
+    from course_grader.sandbox import SandboxUnavailable
+
+    km = SandboxedKernelManager(kernel_name="python3", bwrap="/nonexistent/bwrap")
+    with pytest.raises(SandboxUnavailable, match="refusing to grade without the sandbox.*sandbox = False"):
+        asyncio.run(km._async_start_kernel())
+    assert not km.has_kernel

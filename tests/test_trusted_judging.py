@@ -169,3 +169,43 @@ def test_a_kernel_without_the_reference_records_what_the_grader_passes(tmp_path,
     assert judged
     for function, part in judged:
         assert in_grader(tmp_path, function, part) is None, (function, part)
+
+
+DIGESTS = """
+import json, sys
+import course_checks
+from course_checks import CHECKS
+out = {}
+for function, (_, parts) in CHECKS.items():
+    for part in parts:
+        getattr(course_checks, f"check_{function}")(lambda *a, **k: None, part=part)
+for path in sorted(__import__("pathlib").Path(sys.argv[1]).glob("*.json")):
+    out[path.name] = [o["digest"] for o in json.loads(path.read_text())["outcomes"]]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.skipif(__import__("course_grader.sandbox").sandbox.sandbox_problem() is not None, reason="no sandbox")
+@pytest.mark.parametrize("seed", [SEED, 4, 8, 9, 21])  # 4, 8, 9, 21 once differed: a matmul in a case
+def test_cases_are_the_same_bits_in_the_sandboxed_kernel(tmp_path, seed):
+    """The grader regenerates each case and matches it to the kernel's record by a digest of its bits, so case
+    generation must give the same bits in the sandbox (one BLAS thread, no /sys) as in the grader."""
+    import os
+    import subprocess
+    import sys
+
+    digests = []
+    for sandboxed in (False, True):
+        folder = tmp_path / str(sandboxed)
+        folder.mkdir()
+        cmd = [sys.executable, "-I", "-c", DIGESTS, str(folder)]
+        if sandboxed:
+            cmd = [sys.executable, "-m", "course_grader.sandbox", "--memory-mb", "4096", "--file-size-mb", "64",
+                   "--writable", str(folder), "--env", f"{RECORDS_ENV}={folder}", "--env", f"{SEED_ENV}={seed}",
+                   "--", *cmd]
+        env = {**os.environ, RECORDS_ENV: str(folder), SEED_ENV: str(seed)}
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        digests.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert len(digests[0]) == sum(len(parts) for _, parts in CHECKS.values())
+    assert digests[0] == digests[1]
