@@ -364,8 +364,10 @@ class SandboxedKernelManager(AsyncKernelManager):
             cmd = [cmd[0], "-I", "-c", BOOTSTRAP, *cmd[3:]]
         options = ["--memory-mb", str(self.memory_limit_mb), "--file-size-mb", str(self.file_size_limit_mb),
                    "--open-files", str(self.max_open_files), "--processes", str(self.max_processes)]
+        # -I: the launcher runs with the grader's rights, so nothing in the working folder (where nbgrader puts the
+        # handed-in files) may shadow its modules
         if not self.sandbox:
-            return [sys.executable, "-m", "course_grader.kernel", *options[:4], "--", *cmd]
+            return [sys.executable, "-I", "-m", "course_grader.kernel", *options[:4], "--", *cmd]
         options += ["--scratch-mb", str(self.scratch_mb), "--cgroup", os.path.basename(self._runtime),
                     "--writable", self._runtime, "--bwrap", self.bwrap]
         if self.records_dir:
@@ -377,7 +379,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         for key in ("NN_GRADER_RECORDS", "NN_GRADER_SEED"):
             if key in self._launch_env:
                 options += ["--env", f"{key}={self._launch_env[key]}"]
-        return [sys.executable, "-m", "course_grader.sandbox", *options, "--", *cmd]
+        return [sys.executable, "-I", "-m", "course_grader.sandbox", *options, "--", *cmd]
 
     _launch_env = {}
 
@@ -392,6 +394,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             log = open(os.path.join(self._runtime, "kernel.log"), "ab")  # noqa: SIM115 - the kernel keeps it
             kw.setdefault("stdout", log)
             kw.setdefault("stderr", log)
+            kw["cwd"] = self._runtime  # not the submission's folder
         else:
             self.log.warning("GRADING WITHOUT THE SANDBOX: student code runs with the grader's rights and can "
                              "read the reference and write the gradebook")

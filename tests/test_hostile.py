@@ -32,8 +32,10 @@ ASSIGNMENTS = sorted({a for e in ENTRIES for a in e.assignments})
 #: Strings that only the reference's source, the hidden tests or an injected script contain.
 REFERENCE_SOURCE = "from solutions_lib._validation import as_logits"
 HIDDEN_TEST_SOURCE = 'check_softmax(softmax, part="values")'
-INJECTED = ('nnmarker-pwned', 'nnmarker-js', "nnmarker-svg", 'nnmarker-mdout', 'nnmarker-latex', '<script>alert("nnmarker-md")',
-            "onerror=\"alert('nnmarker-img')")
+#: (cell sources are shown too, but highlighted, so their quotes and brackets are escaped there)
+INJECTED = ('<script>document.title = "nnmarker-pwned"', 'document.title = "nnmarker-js"',
+            "onload=\"alert('nnmarker-svg')\"", '<script>alert("nnmarker-mdout")', '<script>alert("nnmarker-latex")',
+            '<script>alert("nnmarker-md")', "onerror=\"alert('nnmarker-img')\"")
 
 
 def tree_digest(root, skip=()):
@@ -63,7 +65,7 @@ def environment_digest():
 
 def course_digest(course, honest):
     return {"config": tree_digest(course, skip={"source", "release", "submitted", "autograded", "feedback",
-                                                 "gradebook.db", "grades.csv", "downloaded"}),
+                                                 "gradebook.db", "grades.csv", "downloaded", ".nbgrader.log"}),
             "source": tree_digest(course / "source"), "release": tree_digest(course / "release"),
             **{f"submitted/{sid}": tree_digest(course / "submitted" / sid) for sid in honest}}
 
@@ -218,7 +220,7 @@ def test_honest_classmates_keep_their_grades_in_this_batch_and_the_next(graded):
 
 def test_escapes_are_told_what_happened(graded):
     assert "used up its 60 s" in messages(graded, "sleeps_every_cell")["test_softmax_values"]
-    assert "No module named 'solutions_lib'" in messages(graded, "pickle_reference")["test_softmax_values"]
+    assert "is not defined" in messages(graded, "pickle_reference")["test_softmax_values"]  # its cell failed
     assert "MemoryError" in messages(graded, "hands_in_launcher")["test_cross_entropy_values"]
     for label in ("recursion", "reduce_alias", "decoy_rebinding", "helper_class_method"):
         assert "must be vectorized" in messages(graded, f"loop_{label}")["test_softmax_vectorized"], label

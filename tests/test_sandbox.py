@@ -67,13 +67,13 @@ def test_the_kernel_manager_wraps_the_kernelspec_command():
     km = SandboxedKernelManager(kernel_name="python3", memory_limit_mb=1024, file_size_limit_mb=8)
     km.records_dir = "/tmp/records-of-this-kernel"
     cmd = km.format_kernel_cmd()
-    assert cmd[:3] == [sys.executable, "-m", "course_grader.sandbox"]
+    assert cmd[:4] == [sys.executable, "-I", "-m", "course_grader.sandbox"]  # -I: handed-in files cannot shadow it
     assert cmd[cmd.index("--memory-mb") + 1] == "1024" and cmd[cmd.index("--file-size-mb") + 1] == "8"
     assert "/tmp/records-of-this-kernel" in cmd and km.transport == "ipc"
     assert "-c" in cmd and FORK_EXIT == 70 and km.kernel_spec.interrupt_mode == "message"
     plain = SandboxedKernelManager(kernel_name="python3", sandbox=False, memory_limit_mb=1024, file_size_limit_mb=8)
-    assert plain.format_kernel_cmd()[:8] == [sys.executable, "-m", "course_grader.kernel", "--memory-mb", "1024",
-                                               "--file-size-mb", "8", "--"]
+    assert plain.format_kernel_cmd()[:9] == [sys.executable, "-I", "-m", "course_grader.kernel", "--memory-mb",
+                                               "1024", "--file-size-mb", "8", "--"]
 
 
 # --- the sandbox ------------------------------------------------------------------------------------
