@@ -46,6 +46,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -258,6 +259,7 @@ def _join_pids_cgroup(name, max_processes):
                 if "pids" not in handle.read().split():
                     continue
         group = os.path.join(root, "nn-grading", name)
+        _sweep_empty_groups(os.path.dirname(group))
         try:
             os.makedirs(group, exist_ok=True)
             with open(os.path.join(group, "pids.max"), "w") as handle:
@@ -272,11 +274,30 @@ def _join_pids_cgroup(name, max_processes):
     return False
 
 
-def remove_pids_cgroup(name):
-    """Remove the control group of a kernel that has ended (nothing if it never had one)."""
+def remove_pids_cgroup(name, wait=2.0):
+    """Remove the control group of a kernel that has ended (nothing if it never had one).
+
+    Its processes may still be exiting: the removal is retried for up to ``wait`` seconds.
+    """
     for root in ("/sys/fs/cgroup/pids", "/sys/fs/cgroup"):
-        with contextlib.suppress(OSError):
-            os.rmdir(os.path.join(root, "nn-grading", name))
+        group = os.path.join(root, "nn-grading", name)
+        deadline = time.monotonic() + wait
+        while os.path.isdir(group):
+            try:
+                os.rmdir(group)
+            except OSError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+
+
+def _sweep_empty_groups(parent, age=60):
+    """Remove the empty control groups of kernels that ended more than ``age`` seconds ago."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(parent):
+            if entry.is_dir() and time.time() - entry.stat().st_mtime > age:
+                with contextlib.suppress(OSError):
+                    os.rmdir(entry.path)  # fails while any process is in it
 
 
 def main(argv=None):

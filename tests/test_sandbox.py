@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -170,6 +171,8 @@ def test_processes_are_capped_and_none_outlives_the_sandbox(tmp_path):
     leftover = subprocess.run(["pgrep", "-f", "bomb.py"], capture_output=True, text=True).stdout.split()
     remove_pids_cgroup(f"test-{tmp_path.name}")
     assert leftover == [], "a process of the sandbox outlived it"
+    assert not any(Path(root, "nn-grading", f"test-{tmp_path.name}").exists()
+                   for root in ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")), "its control group was left behind"
 
 
 def test_grading_refuses_to_start_a_kernel_without_the_sandbox():
