@@ -443,8 +443,9 @@ EVASIONS = {
                                  "def softmax(Z):\n    return _Rows().apply(Z)\n",
     "nested_in_if": ROW + "if True:\n    def softmax(Z):\n        out = np.empty(Z.shape)\n"
                           "        for i in range(len(Z)):\n            out[i] = _row(Z[i])\n        return out\n",
-    "iter_sentinel": ROW + "def softmax(Z):\n    rows = iter(list(Z) + [None])\n"
-                           "    return np.array(list(iter(lambda: _row(r) if (r := next(rows)) is not None else None, None)))\n",
+    "iter_sentinel": ROW + "def softmax(Z):\n    index = iter(range(len(Z)))\n"
+                           "    pairs = iter(lambda: (k, _row(Z[k])) if (k := next(index, -1)) >= 0 else None, None)\n"
+                           "    return np.array(list(dict(pairs).values()))\n",
 }
 
 
@@ -457,7 +458,7 @@ def _add_locked_cell(nb):
 
 
 def _sleepy(nb):
-    for _ in range(8):
+    for _ in range(14):
         insert_after(nb, "imports", SLEEP)
 
 
@@ -561,7 +562,7 @@ def escapes():
                 _free_cell(KILL_GRADER)),
         Hostile("stops_grader", "grader: os.kill(os.getppid(), SIGSTOP) in a free cell (all answers right)",
                 _free_cell(STOP_GRADER)),
-        Hostile("sleeps_every_cell", "grader: eight free cells that each sleep just under the cell timeout",
+        Hostile("sleeps_every_cell", "grader: fourteen free cells that each sleep just under the cell timeout",
                 softmax_notebook(_sleepy), set(SOFTMAX_FUNCTIONS)),
         Hostile("daemon_keeps_stdout", "grader: a daemon in a new session that keeps writing to stdout",
                 _free_cell(DAEMON_STDOUT)),

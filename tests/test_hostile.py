@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -29,13 +30,35 @@ ENTRIES = corpus()
 ASSIGNMENTS = sorted({a for e in ENTRIES for a in e.assignments})
 
 
-#: Strings that only the reference's source, the hidden tests or an injected script contain.
+#: Strings that only the reference's source or the hidden tests contain.
 REFERENCE_SOURCE = "from solutions_lib._validation import as_logits"
 HIDDEN_TEST_SOURCE = 'check_softmax(softmax, part="values")'
-#: (cell sources are shown too, but highlighted, so their quotes and brackets are escaped there)
-INJECTED = ('<script>document.title = "nnmarker-pwned"', 'document.title = "nnmarker-js"',
-            "onload=\"alert('nnmarker-svg')\"", '<script>alert("nnmarker-mdout")', '<script>alert("nnmarker-latex")',
-            '<script>alert("nnmarker-md")', "onerror=\"alert('nnmarker-img')\"")
+
+
+class _Markup(HTMLParser):
+    """Collects the text of every <script> element and every attribute value of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.scripts, self.attributes, self._in_script = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_script = tag == "script"
+        self.attributes += [f"{name}={value}" for name, value in attrs if value]
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def injected_markup(html):
+    """Script text and attributes of a page that carry a hostile submission's marker (``nnmarker``)."""
+    page = _Markup()
+    page.feed(html)
+    return [text for text in page.scripts + page.attributes if "nnmarker" in text]
 
 
 def tree_digest(root, skip=()):
@@ -77,9 +100,10 @@ def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     home = base / "home"
     (home / ".jupyter").mkdir(parents=True)
+    (home / ".jupyter" / "migrated").write_text("")  # else jupyter_core writes it at nbgrader's first start
     env = {"HOME": str(home), "MPLCONFIGDIR": matplotlib.get_cachedir()}
     course = run.make_course(base / "course", ASSIGNMENTS,
-                             settings=["c.Execute.timeout = 15", "c.GradingExecute.notebook_timeout = 60"])
+                             settings=["c.Execute.timeout = 15", "c.GradingExecute.notebook_timeout = 150"])
     for entry in ENTRIES:
         entry.build(course / "submitted" / entry.id)
     honest = [e.id for e in ENTRIES if e.id.endswith("_honest")]
@@ -158,8 +182,9 @@ def test_feedback_shows_verdicts_and_never_the_hidden_tests(graded):
     for entry in ENTRIES:
         for assignment in entry.assignments:
             html = feedback_text(graded, entry, assignment)
-            for secret in ("BEGIN HIDDEN TESTS", HIDDEN_TEST_SOURCE, REFERENCE_SOURCE, *INJECTED):
+            for secret in ("BEGIN HIDDEN TESTS", HIDDEN_TEST_SOURCE, REFERENCE_SOURCE):
                 assert secret not in html, (entry.id, secret)
+            assert injected_markup(html) == [], entry.id
     honest = feedback_text(graded, next(e for e in ENTRIES if e.id == "stderr_noise"), "02_softmax")
     assert "passed: softmax (values)" in honest and "hidden test: softmax, part" in honest
 
@@ -219,8 +244,15 @@ def test_honest_classmates_keep_their_grades_in_this_batch_and_the_next(graded):
 
 
 def test_escapes_are_told_what_happened(graded):
-    assert "used up its 60 s" in messages(graded, "sleeps_every_cell")["test_softmax_values"]
+    assert "used up its 150 s" in messages(graded, "sleeps_every_cell")["test_softmax_values"]
     assert "is not defined" in messages(graded, "pickle_reference")["test_softmax_values"]  # its cell failed
     assert "MemoryError" in messages(graded, "hands_in_launcher")["test_cross_entropy_values"]
     for label in ("recursion", "reduce_alias", "decoy_rebinding", "helper_class_method"):
         assert "must be vectorized" in messages(graded, f"loop_{label}")["test_softmax_vectorized"], label
+
+
+def test_the_markup_check_sees_script_and_event_attributes():
+    """Proves the feedback check above can fail: markers in script or attributes count, in text they do not."""
+    assert injected_markup('<script>document.title = "nnmarker-js"</script>') != []
+    assert injected_markup('<img src="x" onerror="alert(\'nnmarker-img\')">') != []
+    assert injected_markup('<span class="s1">\'document.title = "nnmarker-js"\'</span>') == []
