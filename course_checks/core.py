@@ -29,7 +29,6 @@ import importlib.util
 import inspect
 import io
 import os
-import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from course_checks import loop_ban, records
-from course_checks.reference import decode_calls, judging_with
+from course_checks.reference import decode_calls, judging_with, rebind, rebound_namespace
 
 RTOL = 1e-7
 ATOL = 1e-10
@@ -458,14 +457,11 @@ def tracing_helpers(func, helpers, calls):
     names = [n for n in helpers if n != getattr(func, "__name__", None)]
     if original is None or not names:
         return func
-    namespace = dict(original)
-    for key, value in list(namespace.items()):
-        if isinstance(value, types.FunctionType) and value.__globals__ is original:
-            namespace[key] = _rebind(value, namespace)
+    namespace = rebound_namespace(original)
     for name in names:
         if callable(original.get(name)):
             namespace[name] = _tracer(name, original[name], calls)
-    return _rebind(func, namespace)
+    return rebind(func, namespace)
 
 
 def _tracer(name, helper, calls):
@@ -480,12 +476,6 @@ def _tracer(name, helper, calls):
 
     traced.__name__ = getattr(helper, "__name__", name)
     return traced
-
-
-def _rebind(func, namespace):
-    clone = types.FunctionType(func.__code__, namespace, func.__name__, func.__defaults__, func.__closure__)
-    clone.__kwdefaults__ = func.__kwdefaults__
-    return clone
 
 
 def check(func, name, cases, judge, helpers=None):

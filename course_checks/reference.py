@@ -110,7 +110,8 @@ def _alike(a, b):
 def _answering_from_trace(func, calls, helpers):
     """A copy of reference ``func`` whose calls to graded ``helpers`` are answered from ``calls``."""
     original = func.__globals__
-    namespace = dict(original)
+    namespace = rebound_namespace(original)
+    rebound = {k: v for k, v in namespace.items() if v is not original.get(k)}
 
     def stand_in(name, helper):
         signature = inspect.signature(helper)
@@ -135,18 +136,22 @@ def _answering_from_trace(func, calls, helpers):
 
         return answer
 
-    rebound = {}
-    for key, value in original.items():
-        if isinstance(value, types.FunctionType) and value.__globals__ is original:
-            rebound[key] = _rebind(value, namespace)
-    namespace.update(rebound)
     for name in helpers:
         if name in rebound and name != func.__name__:
             namespace[name] = stand_in(name, original[name])
-    return _rebind(func, namespace)
+    return rebind(func, namespace)
 
 
-def _rebind(func, namespace):
+def rebound_namespace(original):
+    """A copy of a module or notebook namespace whose functions look their global names up in the copy."""
+    namespace = dict(original)
+    for key, value in original.items():
+        if isinstance(value, types.FunctionType) and value.__globals__ is original:
+            namespace[key] = rebind(value, namespace)
+    return namespace
+
+
+def rebind(func, namespace):
     """``func`` with its global names looked up in ``namespace``."""
     clone = types.FunctionType(func.__code__, namespace, func.__name__, func.__defaults__, func.__closure__)
     clone.__kwdefaults__ = func.__kwdefaults__

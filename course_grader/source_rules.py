@@ -216,19 +216,8 @@ def defined_functions(source):
     return [] if tree is None else [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
-def loops(sources, function, skip=()):
-    """The loop-ban failure of ``function``, read from cell sources, or None (see :mod:`course_checks.loop_ban`).
-
-    Parameters
-    ----------
-    sources : list of str
-        The code cells that ran before the hidden test, in notebook order.
-    function : str
-        The exercise's function name.
-    skip : iterable of str
-        Other graded functions, left to their own loop ban.
-    """
-    return find_loop(sources, function, skip)
+#: The loop ban of a vectorized exercise, read from the submitted cells (see :mod:`course_checks.loop_ban`).
+loops = find_loop
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ this course). nbgrader runs with a $HOME of its own, so that the test can hash a
 """
 
 import hashlib
-import os
 import re
 import subprocess
 import sys
