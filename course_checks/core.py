@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from course_checks import loop_ban, records
-from course_checks.reference import decode_calls, judging_with, rebind, rebound_namespace
+from course_checks.reference import HelperRaised, decode_calls, judging_with, rebind, rebound_namespace
 
 RTOL = 1e-7
 ATOL = 1e-10
@@ -469,7 +469,12 @@ def _tracer(name, helper, calls):
     def traced(*args, **kwargs):
         entry = {"name": name, "args": [records.encode(a) for a in args],
                  "kwargs": {k: records.encode(v) for k, v in kwargs.items()}}
-        result = helper(*args, **kwargs)
+        try:
+            result = helper(*args, **kwargs)
+        except Exception as error:
+            if len(calls) < MAX_TRACED_CALLS:
+                calls.append({**entry, "result": records.encode(None), "error": records.encode_error(error)})
+            raise
         if len(calls) < MAX_TRACED_CALLS:
             calls.append({**entry, "result": records.encode(result)})
         return result
@@ -507,11 +512,30 @@ def check(func, name, cases, judge, helpers=None):
         outcome = run(func, case, helpers)
         if recording:
             continue
+        calls = decode_calls(outcome.calls)
         try:
-            with judging_with(decode_calls(outcome.calls), helpers):
+            if outcome.error is not None:
+                _judge_helper_errors(name, case, calls)
+            with judging_with(calls, helpers):
                 judge(name, case, outcome)
+        except HelperRaised as raised:
+            _judge_helper_errors(name, case, [raised.call])
         except AssertionError as failure:
             raise AssertionError(str(failure)) from None
+
+
+def _judge_helper_errors(name, case, calls):
+    """Fail, naming the helper, if one of the student's own graded helpers raised while ``name`` ran.
+
+    Such a case cannot be judged on the exercise's own logic: there is no result of the student's helper to
+    hand to the reference, and a helper that fails must not earn the exercise that calls it its points.
+    """
+    for called, _, _, _, error in calls:
+        if error is not None:
+            raise AssertionError(
+                f"{name}: could not be checked on this input, because your {called} raised "
+                f"{type(error).__name__} ({str(error)[:200]}) when {name} called it\n  input: {case.label}\n"
+                f"  hint: fix {called} first: its own check shows where it goes wrong") from None
 
 
 def _reference_dir():

@@ -422,13 +422,16 @@ def check_find_buggy_layers(func, part="values", seed=0):
             fail(name, case, "returned the correct layers instead of the buggy ones",
                  "a layer is buggy when the relative error is *above* the threshold")
         missed, flagged = truth - got, got - truth
+        used = sorted({call["name"] for call in outcome.calls if isinstance(call, dict) and "name" in call})
+        relies = (f"; find_buggy_layers ran your own {' and '.join(used)}: if a check of those fails, fix it first"
+                  if used else "")
         if flagged:
             fail(name, case, f"flagged {len(flagged)} correct layer(s) as buggy, e.g. {sorted(flagged)[0]}",
                  "compare the backward pass with numerical_gradient_array(lambda v: forward(v)[0], x, dout) for the "
-                 "same dout, and use the course's threshold (1e-6 near kinks), not a tighter one")
+                 "same dout, and use the course's threshold (1e-6 near kinks), not a tighter one" + relies)
         if missed:
             fail(name, case, f"missed {len(missed)} buggy layer(s), e.g. {sorted(missed)[0]}",
-                 "use a random dout (not ones) and flag any relative error above 1e-6")
+                 "use a random dout (not ones) and flag any relative error above 1e-6" + relies)
 
     check(func, "find_buggy_layers", cases, judge, helpers=HELPERS)
 

@@ -14,7 +14,10 @@ stand-in answers each call it makes to a graded helper with the student's
 own recorded result for the same arguments, and computes it with the
 reference only when the student made no such call. So the expected value
 carries the student's helper bugs, if any, and only the exercise's own
-logic is judged: a bug costs points where it is, and only there.
+logic is judged: a bug costs points where it is, and only there. The one
+exception is a helper that raised: there is no result to hand on, and the
+check fails with a message that names the helper
+(:func:`course_checks.core.check`).
 """
 
 import contextlib
@@ -62,8 +65,19 @@ def reference(topic):
     return Reference(topic)
 
 
+class HelperRaised(Exception):
+    """A reference function asked for the result of a helper call that raised in the student's kernel."""
+
+    def __init__(self, call):
+        super().__init__(call[0])
+        self.call = call
+
+
 def decode_calls(calls):
-    """Traced calls as recorded (plain data) -> ``[(name, args, kwargs, result)]``; RecordError if malformed."""
+    """Traced calls as recorded (plain data) -> ``[(name, args, kwargs, result, error)]``; RecordError if malformed.
+
+    ``error`` is the exception the student's helper raised on that call, or None.
+    """
     if not isinstance(calls, list):
         raise records.RecordError("malformed helper calls")
     out = []
@@ -73,7 +87,8 @@ def decode_calls(calls):
             raise records.RecordError("malformed helper call")
         args = [records.decode(a) for a in call["args"]]
         kwargs = {str(k): records.decode(v) for k, v in call["kwargs"].items()}
-        out.append((call["name"], args, kwargs, records.decode(call.get("result"))))
+        out.append((call["name"], args, kwargs, records.decode(call.get("result")),
+                    records.decode_error(call.get("error"))))
     return out
 
 
@@ -122,7 +137,8 @@ def _answering_from_trace(func, calls, helpers):
             except TypeError:
                 return rebound[name](*args, **kwargs)
             wanted.apply_defaults()
-            for called, c_args, c_kwargs, result in calls:
+            for call in calls:
+                called, c_args, c_kwargs, result, error = call
                 if called != name:
                     continue
                 try:
@@ -131,6 +147,8 @@ def _answering_from_trace(func, calls, helpers):
                     continue
                 got.apply_defaults()
                 if _alike(list(got.arguments.values()), list(wanted.arguments.values())):
+                    if error is not None:
+                        raise HelperRaised(call)
                     return copy.deepcopy(result)
             return rebound[name](*args, **kwargs)
 

@@ -221,3 +221,25 @@ def test_loop_ban_leaves_graded_helpers_to_their_own_exercise():
 def test_a_composite_that_is_itself_wrong_still_fails():
     namespace = _namespace_with("03_gradients", sgd_step="updates W2 before backpropagating into W1")
     assert failures(namespace["sgd_step"], "sgd_step")
+
+
+def test_a_helper_that_raises_fails_the_composite_with_a_message_that_names_it():
+    namespace = _namespace_with("03_gradients", affine_backward="W instead of W.T")
+    failed = failures(namespace["sgd_step"], "sgd_step")
+    assert failed and all("because your affine_backward raised" in m and "fix affine_backward first" in m
+                          for m in failed.values()), failed
+
+
+def test_a_helper_made_to_raise_does_not_buy_a_wrong_composite_its_points():
+    namespace = _namespace_with("03_gradients", sgd_step="updates W2 before backpropagating into W1")
+    load(Answer("affine_backward", "always raises", "def affine_backward(dout, cache):\n    raise ValueError('no')\n"),
+         namespace)
+    assert failures(namespace["sgd_step"], "sgd_step")
+
+
+def test_a_verdict_that_ran_the_students_own_helpers_says_so():
+    namespace = notebook_functions("05_gradient_check")
+    load(next(b for b in BUGS["relative_error"] if b.label == "absolute difference"), namespace)
+    load(next(b for b in BUGS["numerical_gradient_array"] if b.label == "dout times the mean difference"), namespace)
+    failed = failures(namespace["find_buggy_layers"], "find_buggy_layers")
+    assert failed and all("fix it first" in m for m in failed.values()), failed

@@ -76,13 +76,22 @@ def test_blank_submission_scores_zero(graded):
 
 @pytest.mark.parametrize("assignment, function", all_functions())
 def test_each_student_loses_points_exactly_where_their_answer_is_wrong(graded, assignment, function):
+    """A right answer keeps its points, unless it ran the student's own wrong helper where no result can be
+    judged apart from it (a helper that raised, a verdict such as find_buggy_layers'): then every cell it
+    loses says which helper to fix first."""
     students, scores = graded.students, graded.scores
     for student in students.values():
         score, top = points(scores, assignment, student.id, function)
         if function in student.wrong_functions():
             assert score < top, f"{student.id} kept all points on {function}"
-        else:
-            assert score == top, f"{student.id} lost points on {function} ({score}/{top})"
+        elif score < top:
+            wrong_helpers = student.wrong_functions() & (set(FUNCTIONS[assignment]) - {function})
+            messages = run.cell_messages(graded.course, student.id, assignment)
+            lost = [c for c, (s, m) in scores[assignment][student.id].items()
+                    if s < m and function_of(c, FUNCTIONS[assignment]) == function]
+            assert wrong_helpers and all("fix it first" in messages.get(c, "") or
+                                         any(f"fix {h} first" in messages.get(c, "") for h in wrong_helpers)
+                                         for c in lost), f"{student.id} lost points on {function} ({score}/{top})"
 
 
 @pytest.mark.parametrize("assignment, function", all_functions())
