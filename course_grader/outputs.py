@@ -6,15 +6,34 @@ output keeps only plain text and raster images (``text/plain``,
 widget outputs are dropped, with a plain-text note in their place, so that
 nothing a student's code displays can run as script in the feedback or in
 the formgrader. Markdown cells, which a student may also fill with raw
-HTML, are cleaned when rendered (``HTMLExporter.sanitize_html`` in
-``nbgrader_config.py``).
+HTML, are rendered and passed through an allowlist sanitizer (bleach):
+a cell it leaves as it is keeps its Markdown, any other is replaced by
+the sanitized HTML (nbgrader's feedback template renders Markdown without
+``HTMLExporter.sanitize_html``, so the cell itself must be clean).
 """
 
+import bleach
+from bleach.css_sanitizer import CSSSanitizer
+from nbconvert.filters import markdown2html
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 #: The output types that are shown; anything else is removed.
 SAFE_MIME_TYPES = ("text/plain", "image/png", "image/jpeg")
+#: What rendered Markdown may contain: text formatting, lists, tables, links and images; no script, no events.
+MARKDOWN_TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "u", "s", "del",
+                 "code", "pre", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "a",
+                 "img", "span", "div", "sup", "sub", "details", "summary", "dl", "dt", "dd", "kbd"}
+MARKDOWN_ATTRIBUTES = {"a": ["href", "title"], "img": ["src", "alt", "title", "width", "height"],
+                       "*": ["style", "align", "id", "class"]}
+
+
+def sanitize_markdown(source):
+    """A Markdown cell's source, or its sanitized HTML if rendering it gives anything the allowlist removes."""
+    html = markdown2html(source)
+    clean = bleach.clean(html, tags=MARKDOWN_TAGS, attributes=MARKDOWN_ATTRIBUTES,
+                         protocols=["http", "https", "mailto", "data"], strip=True, css_sanitizer=CSSSanitizer())
+    return source if clean == html else clean
 
 
 def sanitize_output(output):
@@ -40,9 +59,11 @@ def sanitize_output(output):
 
 
 class SanitizeOutputs(NbGraderPreprocessor):
-    """Keep only plain text and raster images in every cell output."""
+    """Keep only plain text and raster images in every cell output, and only safe markup in Markdown cells."""
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code":
             cell.outputs = [sanitize_output(o) for o in cell.get("outputs", [])]
+        elif cell.cell_type == "markdown":
+            cell.source = sanitize_markdown(cell.source)
         return cell, resources

@@ -184,3 +184,31 @@ def test_grading_refuses_to_start_a_kernel_without_the_sandbox():
     with pytest.raises(SandboxUnavailable, match="refusing to grade without the sandbox.*sandbox = False"):
         asyncio.run(km._async_start_kernel())
     assert not km.has_kernel
+
+
+# --- what feedback may render ---------------------------------------------------------------------
+
+def test_markdown_cells_keep_their_markdown_unless_they_carry_markup_the_allowlist_removes():
+    import nbformat
+
+    from course_grader.outputs import sanitize_markdown
+
+    for path in sorted(REPO.glob("source/*/*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                assert sanitize_markdown(cell.source) == cell.source, path.name
+    hostile = 'See $a < b$ <script>alert("x")</script><img src="x" onerror="alert(1)"><a href="javascript:go()">y</a>'
+    clean = sanitize_markdown(hostile)
+    assert "<script" not in clean and "onerror" not in clean and "javascript:" not in clean and "$a &lt; b$" in clean
+
+
+def test_outputs_keep_only_text_and_images():
+    from nbformat.v4 import new_output
+
+    from course_grader.outputs import sanitize_output
+
+    rich = new_output("display_data", data={"text/html": "<script>x()</script>", "application/javascript": "x()",
+                                            "image/png": "iVBORw0KGgo=", "text/plain": "<HTML object>"})
+    assert sanitize_output(rich).data == {"image/png": "iVBORw0KGgo=", "text/plain": "<HTML object>"}
+    only_html = new_output("display_data", data={"text/html": "<b onmouseover=x()>hi</b>"})
+    assert sanitize_output(only_html).data == {"text/plain": "[text/html output removed by the grader]"}
