@@ -412,14 +412,23 @@ class SandboxedKernelManager(AsyncKernelManager):
                 raise SandboxUnavailable(
                     f"refusing to grade without the sandbox: {problem}. To grade anyway, with student code "
                     "running as you, set c.SandboxedKernelManager.sandbox = False (unsafe).")
-            log = open(os.path.join(self._runtime, "kernel.log"), "ab")  # noqa: SIM115 - the kernel keeps it
-            kw.setdefault("stdout", log)
-            kw.setdefault("stderr", log)
+            self._log = open(os.path.join(self._runtime, "kernel.log"), "ab")  # noqa: SIM115 - closed at launch
+            kw.setdefault("stdout", self._log)
+            kw.setdefault("stderr", self._log)
             kw["cwd"] = self._runtime  # not the submission's folder
         else:
             self.log.warning("GRADING WITHOUT THE SANDBOX: student code runs with the grader's rights and can "
                              "read the reference and write the gradebook")
         return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        try:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:  # the kernel has its own copy; the grader keeps no descriptor per kernel
+            log = getattr(self, "_log", None)
+            if log is not None:
+                log.close()
+                self._log = None
 
     def kernel_log(self):
         """What the kernel and bubblewrap wrote to their stdout and stderr (the last 2000 characters)."""

@@ -1,6 +1,7 @@
 """The grading kernel's world: the sandbox (course_grader.sandbox) and, where it is turned off, the limits."""
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -212,3 +213,18 @@ def test_outputs_keep_only_text_and_images():
     assert sanitize_output(rich).data == {"image/png": "iVBORw0KGgo=", "text/plain": "<HTML object>"}
     only_html = new_output("display_data", data={"text/html": "<b onmouseover=x()>hi</b>"})
     assert sanitize_output(only_html).data == {"text/plain": "[text/html output removed by the grader]"}
+
+
+@needs_sandbox
+def test_starting_kernels_leaves_no_descriptor_open_in_the_grader():
+    import asyncio
+
+    async def start_and_stop():
+        km = SandboxedKernelManager(kernel_name="python3")
+        await km.start_kernel()
+        await km.shutdown_kernel(now=True)
+
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(3):
+        asyncio.run(start_and_stop())
+    assert len(os.listdir("/proc/self/fd")) <= before
