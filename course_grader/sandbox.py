@@ -190,6 +190,10 @@ def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env
     if bwrap is None:
         raise SandboxUnavailable(sandbox_problem(configured) or "bubblewrap is not installed")
     cmd = [bwrap, *_namespace_options(), "--clearenv", "--proc", "/proc", "--dev", "/dev"]
+    # Its own writable world first, so that what is bound below stays visible even inside /tmp (a checkout or a
+    # virtual environment under /tmp, say).
+    cmd += ["--size", str(scratch_mb * 2**20), "--tmpfs", "/tmp",
+            "--size", str(scratch_mb * 2**20), "--perms", "0700", "--tmpfs", HOME]
     for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):
             cmd += ["--symlink", os.readlink(top), top]
@@ -215,9 +219,6 @@ def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env
     for host, name in kernel_site_entries():
         cmd += ["--ro-bind", host, os.path.join(site, name)]
     cmd += ["--remount-ro", site]
-    # Its own writable world.
-    cmd += ["--size", str(scratch_mb * 2**20), "--tmpfs", "/tmp",
-            "--size", str(scratch_mb * 2**20), "--perms", "0700", "--tmpfs", HOME]
     for folder in writable:
         cmd += ["--bind", folder, folder]
     for path in release_files:

@@ -228,3 +228,15 @@ def test_starting_kernels_leaves_no_descriptor_open_in_the_grader():
     for _ in range(3):
         asyncio.run(start_and_stop())
     assert len(os.listdir("/proc/self/fd")) <= before
+
+
+def test_the_private_tmp_and_home_are_mounted_before_what_is_bound_into_them():
+    """A checkout or virtual environment under /tmp must stay visible in the sandbox."""
+    from course_grader.sandbox import bwrap_command
+
+    if sandbox_problem() is not None:
+        pytest.skip(f"no sandbox here: {sandbox_problem()}")
+    cmd = bwrap_command([sys.executable, "-c", "pass"], writable=["/tmp/records-x"], env={})
+    tmpfs = [i for i, arg in enumerate(cmd) if arg == "--tmpfs" and cmd[i + 1] in ("/tmp", HOME)]
+    binds = [i for i, arg in enumerate(cmd) if arg in ("--bind", "--ro-bind", "--symlink")]
+    assert len(tmpfs) == 2 and max(tmpfs) < min(binds)
