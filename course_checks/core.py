@@ -522,6 +522,14 @@ def check(func, name, cases, judge, helpers=None):
             _judge_helper_errors(name, case, [raised.call])
         except AssertionError as failure:
             raise AssertionError(str(failure)) from None
+        except Exception as problem:  # noqa: BLE001 - the reference could not go on with the student's helpers
+            if not calls:
+                raise
+            used = sorted({call[0] for call in calls})
+            raise AssertionError(
+                f"{name}: could not be checked on this input, because what your {' and '.join(used)} returned "
+                f"cannot be used the way {name} uses it ({type(problem).__name__}: {str(problem)[:200]})\n"
+                f"  input: {case.label}\n  hint: if a check of {' or '.join(used)} fails, fix it first") from None
 
 
 def _judge_helper_errors(name, case, calls):

@@ -243,3 +243,9 @@ def test_a_verdict_that_ran_the_students_own_helpers_says_so():
     load(next(b for b in BUGS["numerical_gradient_array"] if b.label == "dout times the mean difference"), namespace)
     failed = failures(namespace["find_buggy_layers"], "find_buggy_layers")
     assert failed and all("fix it first" in m for m in failed.values()), failed
+
+
+def test_a_helper_result_the_composite_cannot_use_fails_it_with_a_message_that_names_the_helper():
+    namespace = _namespace_with("03_gradients", affine_forward="returns only out")
+    failed = failures(namespace["sgd_step"], "sgd_step")
+    assert failed and all("your affine_forward" in m and "fix it first" in m for m in failed.values()), failed
