@@ -47,7 +47,7 @@ class ClosureLoss:
 
 
 #: The smallest gradient entry a case may have: a relative error per entry is round-off-dominated near 0, so that
-#: a correct central difference could exceed the threshold there (about one seed in two hundred did).
+#: a correct central difference could exceed the threshold there (about one notebook in two hundred did).
 GRADIENT_FLOOR = 0.1
 
 
@@ -190,11 +190,13 @@ def _array_cases(seed, part):
     """[(Case, exact gradient of sum(f(x) * dout))]: new arrays (``"values"``) or views of x (``"views"``)."""
     rng = np.random.default_rng(seed)
     if part == "values":
-        W = rng.standard_normal((4, 3))
-        x1, d1 = rng.standard_normal((5, 4)), rng.standard_normal((5, 3))
-        x2, d2 = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
-        x3, d3 = rng.standard_normal((4, 6)), rng.standard_normal(6)
-        x4, d4 = rng.standard_normal((2, 3, 2)), rng.standard_normal((2, 3, 2))
+        W, x1, d1 = _draw(rng, lambda r: (r.standard_normal((4, 3)), r.standard_normal((5, 4)), r.standard_normal((5, 3))),
+                          lambda W, x, d: (d[:, None, :] * W[None, :, :]).sum(axis=2))
+        x2, d2 = _draw(rng, lambda r: (r.standard_normal((3, 4)), r.standard_normal((3, 4))),
+                       lambda x, d: d * (1 - np.tanh(x) ** 2))
+        x3, d3 = _draw(rng, lambda r: (r.standard_normal((4, 6)), r.standard_normal(6)), lambda x, d: d)
+        x4, d4 = _draw(rng, lambda r: (r.standard_normal((2, 3, 2)), r.standard_normal((2, 3, 2))),
+                       lambda x, d: 2 * x * d)
         return [
             (Case("f(x) = x @ W with x (5, 4), W (4, 3), dout (5, 3)", (lambda v: v @ W, x1, d1)), d1 @ W.T),
             (Case("f(x) = tanh(x) elementwise, x and dout of shape (3, 4)", (np.tanh, x2, d2)),
