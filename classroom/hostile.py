@@ -462,24 +462,27 @@ def _sleepy(nb):
         insert_after(nb, "imports", SLEEP)
 
 
+def _hand_in(folder, files):
+    """Write ``files`` ({relative path: text}) beside the softmax notebook in ``folder``."""
+    for name, text in files.items():
+        path = Path(folder) / SOFTMAX / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
 def _with_files(files, edit=None, **sources):
     """A builder: the honest softmax notebook (``sources`` swapped in) plus files handed in beside it."""
     def build(folder):
         softmax_notebook(edit, **sources)(folder)
-        for name, text in files.items():
-            path = Path(folder) / SOFTMAX / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
+        _hand_in(folder, files)
     return build
 
 
 def _blank_with_files(files):
+    """A builder: the blank release notebook plus files handed in beside it."""
     def build(folder):
         write(folder, SOFTMAX, submission(Student("x", "", default=BLANK), SOFTMAX))
-        for name, text in files.items():
-            path = Path(folder) / SOFTMAX / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
+        _hand_in(folder, files)
     return build
 
 
