@@ -11,6 +11,7 @@ from pathlib import Path
 from classroom import nbgrader_run as run
 from classroom.catalogue import FUNCTIONS
 from classroom.submissions import REPO, sample_class, write_submissions
+from course_grader.grade_class import grade_class
 
 
 def function_of(cell_id, functions):
@@ -57,6 +58,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--course-dir", type=Path, default=REPO / "build" / "demo_course",
                         help="throwaway course directory (deleted and rebuilt)")
+    parser.add_argument("--workers", type=int, default=None, help="grading worker processes (default: one per core)")
     parser.add_argument("--assignment", action="append", choices=list(FUNCTIONS),
                         help="grade only this assignment (repeatable); default: all")
     args = parser.parse_args(argv)
@@ -69,23 +71,24 @@ def main(argv=None):
     print(f"[2/4] Writing submissions of {len(students)} students for {', '.join(assignments)}", flush=True)
     write_submissions(students, course, assignments)
 
-    timings, tables = {}, []
+    print(f"[3/4] Grading {len(students)} students x {len(assignments)} assignment(s) in parallel "
+          "(course_grader.grade_class: Dask, real nbgrader autograde per job):", flush=True)
+    graded = grade_class(course, assignments, workers=args.workers, force=True)
+    print("[4/4] nbgrader generate_feedback and export", flush=True)
+    tables = []
     for assignment in assignments:
-        print(f"[3/4] nbgrader autograde {assignment}:", end="", flush=True)
-        timings[assignment] = run.autograde(course, assignment, on_student=lambda s: print(f" {s}", end="", flush=True))
-        print(f"  ({timings[assignment]:.1f} s)", flush=True)
         run.generate_feedback(course, assignment)
-        scores = run.cell_scores(course, assignment)
-        tables.append((assignment, grade_table(students, assignment, scores, course)))
-    print("[4/4] nbgrader export", flush=True)
+        tables.append((assignment, grade_table(students, assignment, run.cell_scores(course, assignment), course)))
     csv = run.export(course)
 
     for assignment, lines in tables:
         print(f"\n=== {assignment} ===")
         print("\n".join(lines))
-    per_submission = sum(timings.values()) / len(students)
-    print(f"\nAutograding took {sum(timings.values()):.1f} s for {len(students)} students "
-          f"({per_submission:.1f} s per student for {len(assignments)} assignment(s)).")
+    jobs = len(graded.results)
+    print(f"\nGrading took {graded.seconds:.1f} s for {jobs} submissions (student x assignment) on "
+          f"{graded.workers} workers: {sum(r.seconds for r in graded.results) / max(jobs, 1):.1f} s per job, "
+          f"{len(graded.problems)} timed out or failed.")
+    print(f"Class report:      {graded.report}")
     print(f"Feedback (HTML):   {course / 'feedback'}/<student>/<assignment>/<notebook>.html")
     print(f"  for example      {course / 'feedback' / 'global_max' / '02_softmax' / 'softmax.html'}")
     print(f"Grades (CSV):      {csv}")

@@ -1,9 +1,11 @@
 """The hostile corpus through real nbgrader: cheats earn nothing, crashes cost only their own cells,
 and nothing a kernel does reaches the course, the environment, $HOME, classmates or the answers.
 
-One course grades every submission of :mod:`classroom.hostile` (several minutes: some submissions
-time out on purpose, with the per-cell timeout lowered to 15 s and the notebook budget to 60 s for
-this course). nbgrader runs with a $HOME of its own, so that the test can hash all of it.
+One course grades every submission of :mod:`classroom.hostile` with the class command
+(:mod:`course_grader.grade_class`: real nbgrader autograde per job, two Dask worker processes; several
+minutes: some submissions time out on purpose, with the per-cell timeout lowered to 15 s and the
+notebook budget to 150 s for this course). Grading runs with a $HOME of its own, so that the test
+can hash all of it.
 """
 
 import hashlib
@@ -87,7 +89,8 @@ def environment_digest():
 
 def course_digest(course, honest):
     return {"config": tree_digest(course, skip={"source", "release", "submitted", "autograded", "feedback",
-                                                 "gradebook.db", "grades.csv", "downloaded", ".nbgrader.log"}),
+                                                 "gradebook.db", "grades.csv", "downloaded", ".nbgrader.log",
+                                                 "class_grading"}),
             "source": tree_digest(course / "source"), "release": tree_digest(course / "release"),
             **{f"submitted/{sid}": tree_digest(course / "submitted" / sid) for sid in honest}}
 
@@ -108,9 +111,18 @@ def graded(tmp_path_factory):
     honest = [e.id for e in ENTRIES if e.id.endswith("_honest")]
     before = {"course": course_digest(course, honest), "environment": environment_digest(),
               "home": tree_digest(home)}
-    logs, scores = {}, {}
+    def grade_class(*args):
+        """The class command on a two-process LocalCluster, with nbgrader's own $HOME."""
+        out = subprocess.run([sys.executable, "-m", "course_grader.grade_class", *args, "--workers", "2",
+                              "--no-progress"], cwd=course, env=run.nbgrader_env(env), capture_output=True, text=True)
+        return out.stdout + out.stderr
+
+    def job_logs(assignment, students="*"):
+        return "".join(p.read_text() for p in sorted((course / "class_grading" / "logs" / assignment).glob(f"{students}.log")))
+
+    summary = grade_class(*ASSIGNMENTS)
+    logs, scores = {assignment: job_logs(assignment) for assignment in ASSIGNMENTS}, {}
     for assignment in ASSIGNMENTS:
-        logs[assignment] = run.nbgrader(course, "autograde", assignment, "--create", "--force", check=False, env=env)
         run.generate_feedback(course, assignment)
         scores[assignment] = run.cell_scores(course, assignment)
     survivors = subprocess.run(["pgrep", "-f", "nnmarker"], capture_output=True, text=True).stdout.split()
@@ -118,10 +130,10 @@ def graded(tmp_path_factory):
              "home": tree_digest(home)}
     # a later batch: one more honest student, graded after everything above
     softmax_notebook()(course / "submitted" / "later_honest")
-    logs["later"] = run.nbgrader(course, "autograde", "02_softmax", "--student", "later_honest", "--create",
-                                 "--force", check=False, env=env)
+    summary += grade_class("02_softmax", "--student", "later_honest")
+    logs["later"] = job_logs("02_softmax", "later_honest")
     later = run.cell_scores(course, "02_softmax")
-    return SimpleNamespace(course=course, logs=logs, scores=scores, before=before, after=after, later=later,
+    return SimpleNamespace(course=course, logs=logs, summary=summary, scores=scores, before=before, after=after, later=later,
                            survivors=survivors)
 
 
@@ -152,6 +164,7 @@ def test_the_corpus_covers_the_attacks():
 
 
 def test_every_submission_gets_a_row_and_feedback_and_the_batch_goes_on(graded):
+    assert "0 timed out or failed" in graded.summary and "failed:" not in graded.summary, graded.summary
     for assignment in ASSIGNMENTS:
         assert "There was an error processing" not in graded.logs[assignment], graded.logs[assignment][-3000:]
         for entry in [e for e in ENTRIES if assignment in e.assignments]:

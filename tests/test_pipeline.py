@@ -1,6 +1,6 @@
-"""The real nbgrader pipeline on a simulated class: generate, autograde, feedback, export.
+"""The real nbgrader pipeline on a simulated class: generate, autograde (in parallel), feedback, export.
 
-One course is built and graded per test session (a few minutes); the tests then read the gradebook,
+One course is built and graded per test session (a few minutes, on a two-process Dask cluster); the tests then read the gradebook,
 the autograded notebooks, the feedback and the export.
 """
 
@@ -13,6 +13,7 @@ from classroom import nbgrader_run as run
 from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, Answer
 from classroom.demo import function_of
 from classroom.submissions import BLANK, REFERENCE, catalogue_class, sample_class, write_submissions
+from course_grader.grade_class import grade_class
 
 pytestmark = pytest.mark.nbgrader
 
@@ -24,10 +25,10 @@ def graded(tmp_path_factory):
     students = sample_class() + catalogue_class()
     course = run.make_course(tmp_path_factory.mktemp("nbgrader") / "course", list(FUNCTIONS))
     write_submissions(students, course)
-    scores, progress = {}, {}
+    progress = []
+    grade_class(course, list(FUNCTIONS), workers=2, progress=False, on_result=progress.append)
+    scores = {}
     for assignment in FUNCTIONS:
-        progress[assignment] = []
-        run.autograde(course, assignment, on_student=progress[assignment].append)
         run.generate_feedback(course, assignment)
         scores[assignment] = run.cell_scores(course, assignment)
     run.export(course)
@@ -55,9 +56,9 @@ def test_every_submission_is_graded_with_feedback_and_exported(graded):
         assert {r["student_id"] for r in rows if r["assignment"] == assignment} == set(students)
 
 
-def test_autograde_reports_each_student_once_as_it_goes(graded):
-    for assignment, seen in graded.progress.items():
-        assert sorted(seen) == sorted(graded.students), assignment
+def test_class_grading_reports_each_submission_once_as_it_goes(graded):
+    assert sorted(r.key for r in graded.progress) == sorted((a, s) for a in FUNCTIONS for s in graded.students)
+    assert all(r.status == "graded" for r in graded.progress)
 
 
 def test_perfect_submission_scores_full_marks(graded):

@@ -1,0 +1,306 @@
+"""Class grading on Dask (course_grader.grade_class) against serial ``nbgrader autograde``, through real nbgrader.
+
+A small class (full marks, blank, partial, an alternative and bugs) on two assignments is graded
+twice from the same submissions and the same case seed: once by serial ``nbgrader autograde``, once
+by the class command on a two-process LocalCluster. The gradebooks must be identical. Then: re-runs
+grade only what changed, a job past its budget is recorded as a timeout, a worker killed with
+SIGKILL mid-job has its job retried, a cluster of real ``dask scheduler`` / ``dask worker`` processes
+grades through the command line, and the whole pipeline runs on a real PostgreSQL server.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from classroom import nbgrader_run as run
+from classroom.submissions import sample_class, write_submissions
+from course_grader.grade_class import GRADING_FOLDER, grade_class
+from course_grader.jobs import GRADED, TIMEOUT
+
+pytestmark = pytest.mark.nbgrader
+
+ASSIGNMENTS = ["01_one_hot", "02_softmax"]
+SETTINGS = ["c.GradingExecute.seed = 20261123"]
+STUDENTS = ["perfect", "blank", "partial", "alternative", "labels_from_1", "subtract_min", "global_max",
+            "sum_not_mean"]
+
+
+def gradebook_snapshot(db_url):
+    """Everything autograde writes, by (student, assignment, notebook): grades, comments, penalty, timestamp."""
+    out = {}
+    with Gradebook(db_url) as gb:
+        for assignment in gb.assignments:
+            for submission in gb.assignment_submissions(assignment.name):
+                for notebook in submission.notebooks:
+                    out[(submission.student_id, assignment.name, notebook.name)] = (
+                        sorted((g.name, g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade)
+                               for g in notebook.grades),
+                        sorted((c.name, c.auto_comment, c.manual_comment) for c in notebook.comments),
+                        notebook.late_submission_penalty, submission.timestamp)
+    return out
+
+
+def submission_rows(db_url):
+    """(assignment, student) of every submitted_assignment row, duplicates kept."""
+    with Gradebook(db_url) as gb:
+        return sorted((s.assignment.name, s.student.id) for a in gb.assignments for s in a.submissions)
+
+
+def sqlite_url(course):
+    return f"sqlite:///{Path(course) / 'gradebook.db'}"
+
+
+def copy_course(course, to):
+    """A second course with the same configuration and hand-ins, generated afresh."""
+    to.mkdir(parents=True)
+    for name in ("nbgrader_config.py", "source", "submitted"):
+        (shutil.copytree if (course / name).is_dir() else shutil.copy)(course / name, to / name)
+    for assignment in ASSIGNMENTS:
+        run.nbgrader(to, "generate_assignment", assignment, "--force")
+    return to
+
+
+@pytest.fixture(scope="module")
+def classes(tmp_path_factory):
+    base = tmp_path_factory.mktemp("grade_class")
+    students = [s for s in sample_class() if s.id in STUDENTS]
+    course = run.make_course(base / "parallel", ASSIGNMENTS, settings=SETTINGS)
+    write_submissions(students, course, ASSIGNMENTS)
+    serial = copy_course(course, base / "serial")
+    for assignment in ASSIGNMENTS:
+        run.autograde(serial, assignment)
+    seen = []
+    first = grade_class(course, ASSIGNMENTS, workers=2, progress=False, on_result=seen.append)
+    return SimpleNamespace(base=base, course=course, serial=serial, first=first, seen=seen)
+
+
+def test_parallel_gradebook_is_identical_to_serial_autograde(classes):
+    parallel, serial = gradebook_snapshot(sqlite_url(classes.course)), gradebook_snapshot(sqlite_url(classes.serial))
+    assert len(parallel) == len(STUDENTS) * 2  # one notebook per assignment
+    assert parallel == serial
+    # and someone lost points, someone did not: the comparison is not between two empty gradebooks
+    scores = {key: sum(g[1] for g in grades) for key, (grades, *_) in parallel.items()}
+    assert scores[("perfect", "02_softmax", "softmax")] == 20 and scores[("global_max", "02_softmax", "softmax")] < 20
+
+
+def test_every_job_ran_once_on_two_workers_and_each_submission_has_one_row(classes):
+    first = classes.first
+    assert first.workers == 2 and not first.problems and not first.skipped
+    assert sorted(r.key for r in classes.seen) == sorted((a, s) for a in ASSIGNMENTS for s in STUDENTS)
+    assert len({r.worker for r in first.results}) == 2
+    rows = submission_rows(sqlite_url(classes.course))
+    assert rows == sorted(set(rows)) and len(rows) == len(ASSIGNMENTS) * len(STUDENTS)
+
+
+def test_autograded_notebooks_match_serial_autograde(classes):
+    """The same notebooks land in autograded/ (the grade cells' outputs are the verdicts)."""
+    def verdicts(course, student, assignment):
+        out = {}
+        for path in sorted((course / "autograded" / student / assignment).glob("*.ipynb")):
+            for cell in nbformat.read(path, as_version=4).cells:
+                grade = cell.metadata.get("nbgrader", {}).get("grade_id")
+                if grade and cell.metadata["nbgrader"].get("grade"):
+                    out[grade] = [o.get("evalue", o.get("text", "")) for o in cell.get("outputs", [])]
+        return out
+
+    for student in STUDENTS:
+        for assignment in ASSIGNMENTS:
+            assert verdicts(classes.course, student, assignment) == verdicts(classes.serial, student, assignment)
+
+
+def test_feedback_and_export_work_on_the_parallel_gradebook(classes):
+    course = classes.course
+    for assignment in ASSIGNMENTS:
+        run.generate_feedback(course, assignment)
+    rows = (run.export(course)).read_text().splitlines()
+    assert len(rows) == 1 + len(ASSIGNMENTS) * len(STUDENTS)
+    html = (course / "feedback" / "global_max" / "02_softmax" / "softmax.html").read_text()
+    assert "subtract each row" in html
+
+
+def test_class_report_shows_histograms_pass_rates_and_grouped_diagnoses(classes):
+    report = classes.first.report.read_text()
+    assert report.count("data:image/png;base64,") == 2 * len(ASSIGNMENTS)
+    # global_max's diagnosis, grouped under its exercise with its count and the example student
+    section = report[report.index("<h2>02_softmax</h2>"):]
+    assert "<h4><code>softmax</code></h4>" in section
+    assert "softmax: returned nan or inf probabilities" in section
+    row = re.search(r"<td class='n'>(\d+)</td><td><code>softmax: returned nan or inf probabilities</code></td>"
+                    r"<td>(\w+)</td>", section)
+    assert row and row.groups() == ("1", "global_max")
+    assert "8 students" in section
+
+
+def test_a_second_run_grades_only_new_or_changed_submissions(classes):
+    course = classes.course
+    again = grade_class(course, ASSIGNMENTS, workers=1, progress=False, report=False)
+    assert again.results == [] and len(again.skipped) == len(ASSIGNMENTS) * len(STUDENTS)
+    # partial hands in softmax again, now right everywhere: only that job runs, and its score changes
+    perfect = course / "submitted" / "perfect" / "02_softmax" / "softmax.ipynb"
+    shutil.copy(perfect, course / "submitted" / "partial" / "02_softmax" / "softmax.ipynb")
+    before = gradebook_snapshot(sqlite_url(course))
+    changed = grade_class(course, ASSIGNMENTS, workers=1, progress=False, report=False)
+    assert [r.key for r in changed.results] == [("02_softmax", "partial")]
+    after = gradebook_snapshot(sqlite_url(course))
+    assert sum(g[1] for g in after[("partial", "02_softmax", "softmax")][0]) == 20
+    assert {k: v for k, v in after.items() if k[0] != "partial"} == {k: v for k, v in before.items() if k[0] != "partial"}
+    forced = grade_class(course, ["01_one_hot"], workers=1, students=["perfect"], force=True, progress=False,
+                         report=False)
+    assert [r.key for r in forced.results] == [("01_one_hot", "perfect")]
+    assert submission_rows(sqlite_url(course)) == sorted(set(submission_rows(sqlite_url(course))))
+
+
+def test_a_job_past_its_budget_is_recorded_as_a_timeout_and_graded_next_time(classes):
+    course = classes.course
+    folder = course / "submitted" / "sleeper" / "01_one_hot"
+    shutil.copytree(course / "submitted" / "perfect" / "01_one_hot", folder)
+    nb = nbformat.read(folder / "one_hot.ipynb", as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell("import time\ntime.sleep(100)"))
+    nbformat.write(nb, folder / "one_hot.ipynb")
+    start = time.monotonic()
+    result = grade_class(course, ["01_one_hot"], workers=1, students=["sleeper"], timeout=12, progress=False)
+    assert time.monotonic() - start < 60
+    [job] = result.problems
+    assert job.status == TIMEOUT and "longer than its budget of 12 s" in job.message
+    ledger = json.loads((course / GRADING_FOLDER / "ledger.json").read_text())
+    assert ledger["01_one_hot/sleeper"]["status"] == TIMEOUT
+    assert "sleeper" not in {s for _, s in submission_rows(sqlite_url(course))}
+    assert "longer than its budget" in result.report.read_text()
+    assert not subprocess.run(["pgrep", "-f", "time.sleep.100"], capture_output=True).stdout
+    # the next run tries it again (it is not "graded"), here with the course's own budget
+    nb.cells.pop(1)
+    nbformat.write(nb, folder / "one_hot.ipynb")
+    retry = grade_class(course, ["01_one_hot"], workers=1, students=["sleeper"], progress=False, report=False)
+    assert [r.status for r in retry.results] == [GRADED]
+
+
+def test_a_worker_killed_mid_job_has_its_job_retried_elsewhere(classes, tmp_path):
+    from distributed import Client, LocalCluster
+
+    course = copy_course(classes.serial, tmp_path / "course")
+    killed = []
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        def kill_a_busy_worker(result):
+            if killed:
+                return
+            pids = client.run(os.getpid)
+            busy = [address for address, tasks in client.processing().items() if tasks]
+            if busy:
+                os.kill(pids[busy[0]], signal.SIGKILL)
+                killed.append(busy[0])
+
+        done = grade_class(course, ASSIGNMENTS, scheduler=cluster.scheduler_address, progress=False,
+                           on_result=kill_a_busy_worker)
+    assert killed
+    assert not done.problems
+    assert sorted(r.key for r in done.results) == sorted((a, s) for a in ASSIGNMENTS for s in STUDENTS)
+    assert gradebook_snapshot(sqlite_url(course)) == gradebook_snapshot(sqlite_url(classes.serial))
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_cluster_of_dask_scheduler_and_two_dask_workers_grades_through_the_command_line(classes, tmp_path):
+    """Real ``dask scheduler`` and ``dask worker`` processes, started elsewhere (their own folder and
+    HOME); the jobs carry the files, so the workers never read the course folder."""
+    course = copy_course(classes.serial, tmp_path / "course")
+    elsewhere = tmp_path / "workers"
+    elsewhere.mkdir()
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "HOME": str(elsewhere), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    dask = str(Path(sys.executable).parent / "dask")
+    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], cwd=elsewhere,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        time.sleep(2)
+        for name in ("w1", "w2"):
+            procs.append(subprocess.Popen([dask, "worker", address, "--nthreads",
+                                           "1", "--name", name, "--no-dashboard"], cwd=elsewhere, env=env,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=60)
+        out = subprocess.run([sys.executable, "-m", "course_grader.grade_class", *ASSIGNMENTS, "--scheduler", address,
+                              "--no-progress"], cwd=course, env=run.nbgrader_env(), capture_output=True, text=True,
+                             timeout=600)
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert f"graded {len(ASSIGNMENTS) * len(STUDENTS)} submission(s)" in out.stdout and "on 2 worker(s)" in out.stdout
+    ledger = json.loads((course / GRADING_FOLDER / "ledger.json").read_text())
+    assert len({entry["worker"] for entry in ledger.values()}) == 2
+    assert gradebook_snapshot(sqlite_url(course)) == gradebook_snapshot(sqlite_url(classes.serial))
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------
+
+def _postgres_bin(name):
+    found = shutil.which(name) or sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    if not found:
+        raise RuntimeError(f"PostgreSQL's {name} is not installed (Debian: apt-get install postgresql)")
+    return str(found if isinstance(found, str) else found[-1])
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    """A real PostgreSQL server in a temporary folder, on a free port, with trust authentication."""
+    folder = Path(tempfile.mkdtemp(prefix="nn-postgres-"))  # outside pytest's folder, which only root may enter
+    data, sockets = folder / "data", folder / "sockets"
+    sockets.mkdir()
+    as_user = []
+    if os.geteuid() == 0:  # the server refuses to run as root: run it as the postgres account
+        shutil.chown(folder, "postgres")
+        shutil.chown(sockets, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    subprocess.run([*as_user, _postgres_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                    "-E", "UTF8"], check=True, capture_output=True)
+    subprocess.run([*as_user, _postgres_bin("pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-o",
+                    f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1", "start"], check=True, capture_output=True)
+    try:
+        subprocess.run([_postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "gradebook"],
+                       check=True, capture_output=True)
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/gradebook"
+    finally:
+        subprocess.run([*as_user, _postgres_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                       capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_whole_pipeline_runs_on_a_postgresql_gradebook(classes, postgres, tmp_path):
+    course = run.make_course(tmp_path / "course", ASSIGNMENTS,
+                             settings=[*SETTINGS, f"c.CourseDirectory.db_url = {postgres!r}"])
+    shutil.copytree(classes.serial / "submitted", course / "submitted")
+    assert not (course / "gradebook.db").exists()
+    done = grade_class(course, ASSIGNMENTS, workers=2, progress=False)
+    assert not done.problems and not (course / "gradebook.db").exists()
+    assert gradebook_snapshot(postgres) == gradebook_snapshot(sqlite_url(classes.serial))
+    assert submission_rows(postgres) == sorted(set(submission_rows(postgres)))
+    for assignment in ASSIGNMENTS:
+        run.generate_feedback(course, assignment)
+    assert (course / "feedback" / "global_max" / "02_softmax" / "softmax.html").exists()
+    rows = run.export(course).read_text().splitlines()
+    assert len(rows) == 1 + len(ASSIGNMENTS) * len(STUDENTS)
+    assert "global_max" in done.report.read_text() or "blank" in done.report.read_text()
