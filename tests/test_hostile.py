@@ -230,8 +230,10 @@ def test_output_floods_are_cut(graded):
 
 
 def test_odd_hand_ins_are_graded_and_explained(graded):
-    folder = graded.course / "submitted"
-    assert (folder / "corrupt_json" / "02_softmax" / "softmax.ipynb.unreadable").exists()
+    # the class command leaves the hand-in as it was and keeps the unreadable file beside the graded notebook
+    assert sorted(p.name for p in (graded.course / "submitted" / "corrupt_json" / "02_softmax").iterdir()) == [
+        "softmax.ipynb"]
+    assert (graded.course / "autograded" / "corrupt_json" / "02_softmax" / "softmax.ipynb.unreadable").exists()
     assert "could not be read" in feedback_text(graded, next(e for e in ENTRIES if e.id == "corrupt_json"), "02_softmax")
     renamed = feedback_text(graded, next(e for e in ENTRIES if e.id == "renamed_notebook"), "02_softmax")
     assert "softmax-final.ipynb" in renamed
