@@ -123,14 +123,17 @@ class ClassRun:
 @contextmanager
 def dask_client(scheduler=None, workers=None):
     """A Dask client: of the scheduler at ``scheduler``, or of a new LocalCluster of ``workers`` processes."""
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
         with Client(scheduler) as client:
             yield client
         return
-    with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    # a job's worker thread mostly waits for nbgrader: Dask's statistical profiler would only cost CPU
+    with dask.config.set({"distributed.worker.profile.enabled": False}), \
+            LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                         dashboard_address=None) as cluster, Client(cluster) as client:
         yield client
 
 

@@ -9,16 +9,16 @@ PostgreSQL (:func:`write_submission`), the way nbgrader's ``SaveAutoGrades``
 and ``AssignLatePenalties`` write it in a serial ``nbgrader autograde``.
 """
 
-import os
-import sys
+import sqlite3
 import tempfile
 import warnings
-from contextlib import contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from nbgrader.api import Gradebook
+from sqlalchemy import text
 from sqlalchemy.exc import SAWarning
 
 
@@ -57,17 +57,6 @@ class SubmissionMarks:
     notebooks: dict
 
 
-@contextmanager
-def _alembic_on_path():
-    """nbgrader runs ``alembic`` from ``PATH`` when it creates a gradebook: this interpreter's comes first."""
-    before = os.environ.get("PATH", "")
-    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + before
-    try:
-        yield
-    finally:
-        os.environ["PATH"] = before
-
-
 def assignment_gradebook(db_url, course_id, assignment):
     """A SQLite gradebook, as bytes, that holds one assignment of the course and nothing else.
 
@@ -83,10 +72,14 @@ def assignment_gradebook(db_url, course_id, assignment):
     assignment : str
         The assignment's name; it must have been generated (``nbgrader generate_assignment``).
     """
-    with tempfile.TemporaryDirectory(prefix="nn-gradebook-") as folder:
+    with tempfile.TemporaryDirectory(prefix="nn-gradebook-") as folder, Gradebook(db_url, course_id) as course:
         path = Path(folder) / "gradebook.db"
-        with _alembic_on_path(), Gradebook(db_url, course_id) as course, \
-                Gradebook(f"sqlite:///{path}", course_id) as out:
+        # the course's schema version, written first, so that nbgrader need not ask alembic for it
+        version = course.db.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        with closing(sqlite3.connect(path)) as db, db:
+            db.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+            db.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (version,))
+        with Gradebook(f"sqlite:///{path}", course_id) as out:
             source = course.find_assignment(assignment)
             out.update_or_create_assignment(assignment, duedate=source.duedate)
             for notebook in source.notebooks:

@@ -168,7 +168,7 @@ def _matplotlib_font_cache():
         return []
 
 
-def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env=None, bwrap=""):
+def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env=None, bwrap="", site=None):
     """The ``bwrap`` command line that runs ``kernel_cmd`` in the sandbox.
 
     Parameters
@@ -185,6 +185,8 @@ def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env
         The kernel's whole environment (nothing else is passed in).
     bwrap : str
         The ``bwrap`` to use; empty for the one :func:`bwrap_path` finds.
+    site : list of (str, str), optional
+        The :func:`kernel_site_entries` (the grader passes them, computed once per process).
     """
     configured, bwrap = bwrap, bwrap_path(bwrap)
     if bwrap is None:
@@ -207,18 +209,18 @@ def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env
     if not base.startswith("/usr/"):
         cmd += ["--ro-bind", base, base]
     base_site = os.path.realpath(sysconfig.get_path("purelib", vars={"base": sys.base_prefix}))
-    site = os.path.realpath(sysconfig.get_path("purelib"))
-    if os.path.isdir(base_site) and base_site != site:
+    site_dir = os.path.realpath(sysconfig.get_path("purelib"))
+    if os.path.isdir(base_site) and base_site != site_dir:
         cmd += ["--tmpfs", base_site]
     if sys.prefix != sys.base_prefix:  # a virtual environment: its interpreter link and pyvenv.cfg
         cmd += ["--ro-bind", os.path.join(sys.prefix, "pyvenv.cfg"), os.path.join(sys.prefix, "pyvenv.cfg")]
         python = kernel_cmd[0]
         if os.path.islink(python):
             cmd += ["--symlink", os.path.realpath(python), python]
-    cmd += ["--tmpfs", site]
-    for host, name in kernel_site_entries():
-        cmd += ["--ro-bind", host, os.path.join(site, name)]
-    cmd += ["--remount-ro", site]
+    cmd += ["--tmpfs", site_dir]
+    for host, name in kernel_site_entries() if site is None else site:
+        cmd += ["--ro-bind", host, os.path.join(site_dir, name)]
+    cmd += ["--remount-ro", site_dir]
     for folder in writable:
         cmd += ["--bind", folder, folder]
     for path in release_files:
@@ -314,13 +316,16 @@ def main(argv=None):
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the kernel")
     parser.add_argument("--cgroup", default=None, help="name of the kernel's control group")
     parser.add_argument("--bwrap", default="", help="the bwrap executable (default: found on PATH or bundled)")
+    parser.add_argument("--site", action="append", default=None,
+                        help="HOST=NAME: bind HOST as NAME in the kernel's site-packages (default: computed here)")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("no kernel command given")
     env = kernel_environment(dict(item.split("=", 1) for item in args.env))
-    cmd = bwrap_command(command, writable=args.writable, release_files=args.release_file,
+    site = None if args.site is None else [tuple(item.rsplit("=", 1)) for item in args.site]
+    cmd = bwrap_command(command, writable=args.writable, release_files=args.release_file, site=site,
                         scratch_mb=args.scratch_mb, env=env, bwrap=args.bwrap)
     if not (args.cgroup and _join_pids_cgroup(args.cgroup, args.processes)) and os.geteuid() != 0:
         _limit(resource.RLIMIT_NPROC, args.processes + _own_processes())
@@ -392,6 +397,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             return [sys.executable, "-I", "-m", "course_grader.kernel", *options[:4], "--", *cmd]
         options += ["--scratch-mb", str(self.scratch_mb), "--cgroup", os.path.basename(self._runtime),
                     "--writable", self._runtime, "--bwrap", self.bwrap]
+        options += [f"--site={host}={name}" for host, name in kernel_site_entries()]  # cached in this process
         if self.records_dir:
             options += ["--writable", self.records_dir]
         if self.release_dir and os.path.isdir(self.release_dir):
