@@ -1,0 +1,19 @@
+"""A grading job's edges: what it accepts as files, and the course root the class command needs."""
+
+import pytest
+
+from course_grader.grade_class import Course
+from course_grader.jobs import Job, digest, grade_job
+
+
+@pytest.mark.parametrize("path", ["../outside.txt", "/etc/passwd", "submitted/ada/../../../x"])
+def test_a_job_writes_no_file_outside_its_own_course_folder(path, tmp_path):
+    job = Job("02_softmax", "ada", "c = get_config()", b"", {path: b"x"}, timeout=5, digest=digest("", {}))
+    with pytest.raises(ValueError, match="files: .* is not a path inside the course"):
+        grade_job(job)
+    assert not (tmp_path.parent / "outside.txt").exists()
+
+
+def test_the_class_command_names_a_folder_that_is_not_a_course(tmp_path):
+    with pytest.raises(ValueError, match=f"course root: {tmp_path} has no nbgrader_config.py"):
+        Course(tmp_path)
