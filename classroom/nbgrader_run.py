@@ -5,7 +5,6 @@ Nothing here re-implements nbgrader: it calls ``nbgrader generate_assignment``,
 with :class:`nbgrader.api.Gradebook`.
 """
 
-import os
 import re
 import shutil
 import subprocess
@@ -13,19 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
-
-from classroom.submissions import REPO, grade_id
+from classroom.submissions import REPO
+from course_grader.class_report import failed_grade_cells
+from course_grader.jobs import nbgrader_env
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def nbgrader_env(extra=None):
-    """The environment for nbgrader: this interpreter's bin/ first on PATH (nbgrader shells out to alembic)."""
-    env = {**os.environ, **(extra or {})}
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    return env
 
 
 def nbgrader(course_root, *args, on_line=None, check=True, env=None):
@@ -119,10 +110,5 @@ def cell_scores(course_root, assignment):
 
 def cell_messages(course_root, student, assignment):
     """The error each failing grade cell printed in the autograded notebooks: {grade_id: text}."""
-    out = {}
-    for path in sorted((Path(course_root) / "autograded" / student / assignment).glob("*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-            if grade_id(cell) and errors:
-                out[grade_id(cell)] = _ANSI.sub("", f"{errors[0]['ename']}: {errors[0]['evalue']}")
-    return out
+    folder = Path(course_root) / "autograded" / student / assignment
+    return {gid: _ANSI.sub("", f"{ename}: {evalue}") for gid, (ename, evalue) in failed_grade_cells(folder).items()}

@@ -33,15 +33,15 @@ def _exercise_of_cells(course, assignment):
     return out
 
 
-def _failure_messages(course, assignment, student):
-    """grade_id -> the message of each grade cell that failed in the student's autograded notebooks."""
+def failed_grade_cells(folder):
+    """grade_id -> ``(ename, evalue)`` of the first error output of each grade cell that failed, in the
+    autograded notebooks in ``folder``."""
     out = {}
-    folder = course.path("autograded", student, assignment)
-    for path in sorted(folder.glob("*.ipynb")):
+    for path in sorted(Path(folder).glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
             if is_grade(cell) and errors:
-                out[cell.metadata.nbgrader.grade_id] = errors[0].get("evalue") or errors[0].get("ename", "")
+                out[cell.metadata.nbgrader.grade_id] = (errors[0].get("ename", ""), errors[0].get("evalue", ""))
     return out
 
 
@@ -70,9 +70,10 @@ def assignment_summary(course, assignment):
                     if not full:
                         failed[grade.name] = True
             if failed:
-                messages = _failure_messages(course, assignment, student)
+                errors = failed_grade_cells(course.path("autograded", student, assignment))
                 for grade_id in failed:
-                    first = (messages.get(grade_id) or "(no message: the cell did not run)").strip().splitlines()[0]
+                    ename, evalue = errors.get(grade_id, ("", ""))
+                    first = (evalue or ename or "(no message: the cell did not run)").strip().splitlines()[0]
                     exercise = exercises.get(grade_id, grade_id)
                     diagnoses[exercise][first].add(student)
     ordered = [g for g in exercises if g in cells] + [g for g in cells if g not in exercises]

@@ -140,7 +140,7 @@ def write_submission(gb, assignment, student, marks):
             grade = gb.find_grade(name, notebook, assignment, student)
             grade.auto_score = score
             grade.needs_manual_grade = grade.manual_score is not None or score is None
-        for name, text in notebook_marks.comments.items():
-            gb.find_comment(name, notebook, assignment, student).auto_comment = text
+        for name, comment in notebook_marks.comments.items():
+            gb.find_comment(name, notebook, assignment, student).auto_comment = comment
         gb.find_submission_notebook(notebook, assignment, student).late_submission_penalty = notebook_marks.late_penalty
     gb.db.commit()

@@ -122,6 +122,14 @@ def folder_files(root, relative):
     return out
 
 
+def nbgrader_env(extra=None):
+    """The environment for nbgrader: this interpreter's bin/ first on PATH (nbgrader shells out to alembic)."""
+    env = {**os.environ, **(extra or {})}
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
 # --- the worker side ------------------------------------------------------------------------------
 
 class _Runner:
@@ -131,10 +139,8 @@ class _Runner:
         self.proc, self.buffer, self.lock = None, b"", threading.Lock()
 
     def _start(self):
-        env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
-        env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         self.proc = subprocess.Popen([sys.executable, "-m", "course_grader.job_runner"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, env=env)
+                                     stdout=subprocess.PIPE, env=nbgrader_env())
         self.buffer = b""
 
     def _line(self, deadline):
