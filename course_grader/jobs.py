@@ -139,7 +139,8 @@ class _Runner:
         self.proc, self.buffer, self.lock = None, b"", threading.Lock()
 
     def _start(self):
-        self.proc = subprocess.Popen([sys.executable, "-m", "course_grader.job_runner"], stdin=subprocess.PIPE,
+        # -I: nothing in the folder the worker was started from may shadow a module the jobs import
+        self.proc = subprocess.Popen([sys.executable, "-I", "-m", "course_grader.job_runner"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, env=nbgrader_env())
         self.buffer = b""
 
