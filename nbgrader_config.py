@@ -5,30 +5,11 @@ Run nbgrader commands from this directory (the course root), e.g.
 another directory makes that directory a course root of its own.
 
 Autograding decides every hidden check outside the student's kernel (see the
-README's "Trust model" and the ``course_grader`` package).
+README's "Trust model" and the ``course_grader`` package). Classes and hooks
+are named as strings, so the formgrader can show this configuration.
 """
 
 import os
-
-from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (
-    AssignLatePenalties,
-    CheckCellMetadata,
-    ClearOutput,
-    DeduplicateIds,
-    GetGrades,
-    IgnorePattern,
-    LimitOutput,
-    OverwriteKernelspec,
-    SaveAutoGrades,
-)
-
-from course_grader.cells import RestoreCells
-from course_grader.execute import GradingExecute
-from course_grader.feedback import HideHiddenTests
-from course_grader.intake import prepare_submission
-from course_grader.judge import JudgeChecks
-from course_grader.outputs import SanitizeOutputs
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -40,24 +21,30 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", ".DS_S
 
 # Sanitizing: nbgrader's, with OverwriteCells replaced by RestoreCells (deleted test cells come back
 # even next to a read-only cell).
-c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCells, CheckCellMetadata]
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "course_grader.cells.RestoreCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 # Autograde: nbgrader's pipeline, with Execute replaced by GradingExecute (source screening,
 # recorded checks, kernel limits and restarts) and JudgeChecks deciding each hidden check.
 c.Autograde.autograde_preprocessors = [
-    GradingExecute,
-    JudgeChecks,
-    SanitizeOutputs,
-    IgnorePattern,
-    ClearMetadataPreprocessor,
-    LimitOutput,
-    SaveAutoGrades,
-    AssignLatePenalties,
-    CheckCellMetadata,
+    "course_grader.execute.GradingExecute",
+    "course_grader.judge.JudgeChecks",
+    "course_grader.outputs.SanitizeOutputs",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
 # Unreadable, renamed or missing notebooks are made gradable (and explained) before grading.
-c.Autograde.pre_convert_hook = prepare_submission
+c.Autograde.pre_convert_hook = "course_grader.intake.prepare_submission"
 
 # Seconds per cell when autograding: generous for the timing cells, finite for infinite loops.
 c.Execute.timeout = 120
@@ -82,5 +69,16 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # Student HTML and script are never rendered as markup (outputs are also reduced to text and images).
 c.HTMLExporter.sanitize_html = True
 
-# Feedback shows each hidden check's verdict, not its source.
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+# Feedback shows each hidden check's verdict, not its source, and wraps long lines.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "course_grader.feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "course_grader.feedback.WrapLongLines",
+]
+# Maths in feedback and in the formgrader as MathML: drawn by the browser, offline and without script.
+c.HTMLExporter.filters = {"markdown2html": "course_grader.maths.markdown2html_mathml"}
+
+# Validate (the button and `nbgrader validate`) fails on any cell that raises, visible tests included:
+# a blank, partial or wrong notebook does not pass. Students' servers need this line too (README).
+c.Validator.validate_all = True

@@ -3,15 +3,46 @@
 :class:`HideHiddenTests` runs in ``generate_feedback``: the source of every
 hidden check cell is cut down to its leading comment (what the test checks,
 in words) and a line naming the check; the cell's output, the verdict that
-:class:`~course_grader.judge.JudgeChecks` wrote, stays.
+:class:`~course_grader.judge.JudgeChecks` wrote, stays. :class:`WrapLongLines`
+then makes every output wrap at the page's edge, so a long check message can
+be read whole.
 """
 
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import List
 
 from course_grader import source_rules
 
+#: Outputs and code wrap at the edge of the page instead of running off it.
+WRAP_CSS = """
+div.output_area pre, div.output_text pre, div.input_area pre {
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+}
+"""
 
-class HideHiddenTests(NbGraderPreprocessor):
+
+class FeedbackPreprocessor(NbGraderPreprocessor):
+    """A preprocessor of ``generate_feedback``.
+
+    ``HTMLExporter`` configures ``display_data_priority`` for every nbconvert
+    class; nbgrader's base class declares it without ``config=True``, which
+    makes traitlets warn. Declared configurable here, as nbgrader's own
+    ``GetGrades`` does.
+    """
+
+    display_data_priority = List(NbGraderPreprocessor.display_data_priority.default_value).tag(config=True)
+
+
+class WrapLongLines(FeedbackPreprocessor):
+    """Add :data:`WRAP_CSS` to the page's inlined styles (after ``CSSHTMLHeaderPreprocessor``, which sets them)."""
+
+    def preprocess(self, nb, resources):
+        resources.setdefault("inlining", {}).setdefault("css", []).append(WRAP_CSS)
+        return nb, resources
+
+
+class HideHiddenTests(FeedbackPreprocessor):
     """Replace hidden check cells' sources with their description."""
 
     def preprocess_cell(self, cell, resources, index):

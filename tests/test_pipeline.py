@@ -27,12 +27,13 @@ def graded(tmp_path_factory):
     write_submissions(students, course)
     progress = []
     grade_class(course, list(FUNCTIONS), workers=2, progress=False, on_result=progress.append)
-    scores = {}
+    scores, feedback_logs = {}, {}
     for assignment in FUNCTIONS:
-        run.generate_feedback(course, assignment)
+        feedback_logs[assignment] = run.nbgrader(course, "generate_feedback", assignment, "--force")
         scores[assignment] = run.cell_scores(course, assignment)
     run.export(course)
-    return SimpleNamespace(course=course, students={s.id: s for s in students}, scores=scores, progress=progress)
+    return SimpleNamespace(course=course, students={s.id: s for s in students}, scores=scores, progress=progress,
+                           feedback_logs=feedback_logs)
 
 
 def points(scores, assignment, student, function):
@@ -54,6 +55,16 @@ def test_every_submission_is_graded_with_feedback_and_exported(graded):
         for student in students:
             assert list((course / "feedback" / student / assignment).glob("*.html")), (student, assignment)
         assert {r["student_id"] for r in rows if r["assignment"] == assignment} == set(students)
+
+
+def test_feedback_draws_maths_offline_wraps_long_lines_and_warns_about_nothing_of_ours(graded):
+    for assignment, log in graded.feedback_logs.items():
+        assert "not recognized" not in log, (assignment, log)
+    page = (graded.course / "feedback" / "blank" / "02_softmax" / "softmax.html").read_text()
+    assert page.count("<math") > 20, "formulas are MathML, drawn by the browser without script"
+    assert "$(N, K)$" not in page and "shape $(N, K)$" not in page
+    assert "white-space: pre-wrap" in page
+    assert "softmax: raised NotImplementedError" in page
 
 
 def test_class_grading_reports_each_submission_once_as_it_goes(graded):
