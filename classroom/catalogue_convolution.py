@@ -443,6 +443,9 @@ def conv_forward_fast(x, w, b, stride=1, pad=0):
 """),
     ], True),
     "conv_backward_fast": _answers("conv_backward_fast", [
+        ("zero-inserted dout padded by HH - 1 on each side only", "does not divide", _variant(
+            _FAST_BACKWARD, "dz = np.zeros((N, F, xp.shape[2] + HH - 1, xp.shape[3] + WW - 1))",
+            "dz = np.zeros((N, F, (H_out - 1) * stride + 1 + 2 * (HH - 1), (W_out - 1) * stride + 1 + 2 * (WW - 1)))")),
         ("fancy-index += instead of np.add.at", "np.add.at", """
 from numpy.lib.stride_tricks import sliding_window_view
 

@@ -117,6 +117,35 @@ def numerical_gradient(f, x, h=1e-5):
         it.iternext()
     return grad
 """),
+        ("CS231n's loop as printed: x perturbed in place, no conversion", """
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+    while not it.finished:
+        ix = it.multi_index
+        oldval = x[ix]
+        x[ix] = oldval + h
+        fxph = f(x)
+        x[ix] = oldval - h
+        fxmh = f(x)
+        x[ix] = oldval
+        grad[ix] = (fxph - fxmh) / (2 * h)
+        it.iternext()
+    return grad
+"""),
+        ("textbook loop over np.ndindex, no conversion", """
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(*x.shape):
+        saved = x[i]
+        x[i] = saved + h
+        f_plus = f(x)
+        x[i] = saved - h
+        f_minus = f(x)
+        x[i] = saved
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+"""),
         ("flat view and a range", """
 def numerical_gradient(f, x, h=1e-5):
     if not np.issubdtype(x.dtype, np.floating) or x.dtype != np.float64:
@@ -270,9 +299,6 @@ def numerical_gradient(f, x, h=1e-5):
         x = x.astype(np.float64)
     grad = np.zeros(x.shape)""", """    x = x.astype(np.float32)
     grad = np.zeros(x.shape, dtype=np.float32)""")),
-        ("integer array perturbed in place", "integer", _variant(_NUMERICAL, """    if x.dtype != np.float64:
-        x = x.astype(np.float64)
-""", "")),
         ("divides by h", "2 times too large", _variant(_NUMERICAL, "(plus - minus) / (2 * h)", "(plus - minus) / h")),
         ("restores with -= h (drifts)", "not the same afterwards", """
 def numerical_gradient(f, x, h=1e-5):

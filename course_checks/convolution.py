@@ -311,6 +311,13 @@ def _judge_backward_shapes(name, case, outcome):
         if dx.shape[2:] == (x.shape[2] + 2 * pad, x.shape[3] + 2 * pad):
             fail(name, case, f"dx has shape {dx.shape}, expected {x.shape}",
                  "this is the gradient of the padded input: crop pad entries from each side")
+        HH, WW = w.shape[2:]
+        left_over = ((x.shape[2] + 2 * pad - HH) % stride, (x.shape[3] + 2 * pad - WW) % stride)
+        if any(left_over) and all(0 <= x.shape[k] - dx.shape[k] <= left_over[k - 2] for k in (2, 3)):
+            fail(name, case, f"dx has shape {dx.shape}, expected {x.shape}",
+                 "the stride does not divide H + 2*pad - HH here, so the last rows (or columns) of the padded input "
+                 "are in no window; they still get a gradient (0): pad the zero-inserted dout with "
+                 "(H + 2*pad - HH) % stride extra zeros at the bottom (and right), or build dx with x's shape")
     if isinstance(db, np.ndarray) and db.shape != b.shape:
         fail(name, case, f"db has shape {db.shape}, expected {b.shape}",
              "each bias b[f] is used at every sample and every output position: db sums dout over axes (0, 2, 3)")
