@@ -1,0 +1,81 @@
+"""`nbgrader validate`, as a student's laptop runs it, tells the truth about a notebook.
+
+The student's Jupyter configuration (``~/.jupyter/nbgrader_config.py``; here a
+``JUPYTER_CONFIG_DIR`` of the test's own) holds what the local trial gives
+every student: ``Validator.validate_all``. Without it, nbgrader counts only
+grade cells, and the release's grade cells hold only a comment.
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from classroom.catalogue import FUNCTIONS
+from classroom.submissions import BLANK, REFERENCE, Student, submission
+from classroom.trial import STUDENT_CONFIG
+
+pytestmark = pytest.mark.nbgrader
+
+SUCCESS = "Success! Your notebook passes all the tests."
+
+
+def validate(notebook, folder, validate_all=True):
+    """Write ``notebook`` into ``folder`` and run ``nbgrader validate`` on it there: (passed, failed cell sources)."""
+    config_dir = folder / "jupyter"
+    config_dir.mkdir(exist_ok=True)
+    config = STUDENT_CONFIG.format(course_id="c", exchange=str(folder / "exchange"), student=str(folder))
+    if not validate_all:
+        config = config.replace("c.Validator.validate_all = True", "")
+    (config_dir / "nbgrader_config.py").write_text(config)
+    path = folder / "notebook.ipynb"
+    nbformat.write(notebook, path)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config_dir)}
+    result = subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(path)], cwd=folder, env=env,
+                            capture_output=True, text=True, timeout=600)
+    output = result.stdout + result.stderr
+    failed = re.findall(r"The following cell failed:\n\n(.*?)\n\nThe error was:", output, flags=re.S)
+    assert (SUCCESS in output) != bool(failed), output[-3000:]
+    return SUCCESS in output, [re.sub(r"^ {4}", "", f, flags=re.M) for f in failed]
+
+
+NOTEBOOKS = [(a, name) for a in FUNCTIONS for name in submission(Student("x", "x"), a)]
+
+
+@pytest.mark.parametrize("assignment, name", NOTEBOOKS, ids=[n for _, n in NOTEBOOKS])
+def test_a_correct_notebook_validates(tmp_path, assignment, name):
+    passed, failed = validate(submission(Student("right", "right", default=REFERENCE), assignment)[name], tmp_path)
+    assert passed, failed
+
+
+@pytest.mark.parametrize("assignment, name", NOTEBOOKS, ids=[n for _, n in NOTEBOOKS])
+def test_a_blank_notebook_fails_validation_on_each_exercises_visible_test(tmp_path, assignment, name):
+    notebook = submission(Student("blank", "blank", default=BLANK), assignment)[name]
+    passed, failed = validate(notebook, tmp_path)
+    assert not passed
+    # Each visible test is named by its first line (nbgrader shortens long lines when it prints a cell).
+    visible_tests = [c.source.splitlines()[0][:60] for c in notebook.cells
+                     if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("test_")
+                     and not c.metadata.nbgrader.get("grade")]
+    assert visible_tests and set(visible_tests) <= {f.splitlines()[0][:60] for f in failed}
+
+
+def test_partial_and_wrong_notebooks_fail_naming_their_cells_and_validate_all_is_what_makes_it_so(tmp_path):
+    partial = submission(Student("partial", "partial", {"one_hot": REFERENCE}, default=BLANK), "01_one_hot")
+    passed, failed = validate(partial["one_hot.ipynb"], tmp_path)
+    assert not passed
+    assert not any("one_hot(np.array([2, 0, 1, 2]))" in f for f in failed)
+    assert any(f.startswith("# Visible test: strings.") for f in failed)
+
+    wrong = submission(Student("wrong", "wrong"), "01_one_hot")["one_hot.ipynb"]
+    for cell in wrong.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "one_hot":
+            cell.source = "def one_hot(y, num_classes=None):\n    return np.eye(y.max() + 1)[y].astype(int)"
+    passed, failed = validate(wrong, tmp_path)
+    assert not passed and len(failed) == 1 and failed[0].startswith("# Visible test: the worked example")
+
+    passed, failed = validate(wrong, tmp_path, validate_all=False)
+    assert passed, "without validate_all nbgrader counts only grade cells, which hold no test in the release"
