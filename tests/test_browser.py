@@ -1,0 +1,238 @@
+"""A student's path through the course in a real browser: JupyterLab, nbgrader's extension, Chromium.
+
+The local trial (``classroom.trial``) is started on ``01_one_hot`` and driven
+with Playwright in Debian's Chromium, as a student would use it: fetch the
+assignment, open the notebook, Validate it blank, type a wrong answer, run
+it, Validate, submit, type the right answers, Validate; then the instructor's
+commands collect, autograde and release feedback, and the student fetches the
+feedback and reads it in JupyterLab's (sandboxed, offline) HTML viewer.
+Screenshots of every step go to ``build/test-artifacts/browser/``.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from classroom import nbgrader_run as run
+from classroom.submissions import REPO, reference_solutions
+from classroom.trial import prepare
+from course_grader.class_report import failed_grade_cells
+
+pytestmark = pytest.mark.nbgrader
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+#: Headless, and quiet on a machine without network: no background requests, no first-run tasks.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = REPO / "build" / "test-artifacts" / "browser"
+TOKEN = "course-browser-test"
+ASSIGNMENT = "01_one_hot"
+WRONG_ONE_HOT = "def one_hot(y, num_classes=None):\n    return np.eye(y.max() + 1)[y].astype(int)\n"
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[dev]')")
+if not os.path.exists(CHROMIUM):
+    pytest.skip("Chromium is not installed: on Debian or Ubuntu, apt-get install chromium "
+                "(scripts/test.sh does it when run as root)", allow_module_level=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """The trial's JupyterLab on 01_one_hot, released through the local exchange: (trial, base URL)."""
+    trial = prepare(tmp_path_factory.mktemp("browser") / "trial", [ASSIGNMENT])
+    env = {"JUPYTER_CONFIG_DIR": str(trial.jupyter_config)}
+    run.nbgrader(trial.course, "release_assignment", ASSIGNMENT, env=env)
+    port = free_port()
+    extra = [f"--IdentityProvider.token={TOKEN}"] + (["--ServerApp.allow_root=True"] if os.geteuid() == 0 else [])
+    log = (trial.root / "lab.log").open("w")
+    server = subprocess.Popen(trial.lab_command(port, extra), cwd=trial.course, env=trial.env(),
+                              stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=5)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"JupyterLab did not start:\n{(trial.root / 'lab.log').read_text()[-3000:]}")
+            time.sleep(0.5)
+    yield trial, base
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Student:
+    """The student's browser tab, with a screenshot after each step."""
+
+    def __init__(self, page, base):
+        self.page, self.base, self.step = page, base, 0
+        if ARTIFACTS.exists():
+            shutil.rmtree(ARTIFACTS)
+        ARTIFACTS.mkdir(parents=True)
+
+    def shot(self, name):
+        self.step += 1
+        self.page.screenshot(path=str(ARTIFACTS / f"{self.step:02d}_{name}.png"))
+
+    def open(self, path):
+        self.page.goto(f"{self.base}/lab/tree/{path}?token={TOKEN}")
+        self.page.wait_for_selector("#jp-main-dock-panel", timeout=120_000)
+
+    def assignment_list(self):
+        self.page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+        self.page.locator(".lm-Menu-itemLabel", has_text="Assignment List").click()
+        self.page.wait_for_selector("#released_assignments_list", timeout=60_000)
+
+    def wait_idle(self):
+        self.page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+
+    def type_into(self, function, source):
+        """Replace the solution cell that defines ``function`` with ``source``, typed in."""
+        cell = self.page.locator(".jp-CodeCell", has_text=f"def {function}(").first
+        cell.scroll_into_view_if_needed()
+        cell.locator(".cm-content").click()
+        self.page.keyboard.press("Control+a")
+        self.page.keyboard.insert_text(source)
+
+    def save(self):
+        self.page.keyboard.press("Control+s")
+        self.page.wait_for_function(
+            "() => !document.querySelector('.lm-DockPanel-tabBar .lm-mod-current').classList.contains('jp-mod-dirty')")
+
+    def dirty(self):
+        tab = self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
+        return "jp-mod-dirty" in (tab.get_attribute("class") or "")
+
+    def validate(self, name):
+        """Click Validate; return the dialog's message element's class and text."""
+        self.page.locator(".jp-NotebookPanel-toolbar:visible").get_by_text("Validate", exact=True).click()
+        message = self.page.locator("#validation-message")
+        message.wait_for(timeout=300_000)
+        result = (message.get_attribute("class"), message.inner_text())
+        self.shot(f"validate_{name}")
+        self.page.locator(".jp-Dialog").get_by_role("button", name="Ok").click()
+        message.wait_for(state="detached")
+        return result
+
+
+def kernel_language_info():
+    from jupyter_client.manager import start_new_kernel
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        return client.kernel_info(reply=True)["content"]["language_info"]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def test_a_student_validates_submits_and_reads_feedback_in_the_browser(lab, browser):
+    trial, base = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    student = Student(page, base)
+
+    # Fetch the released assignment from the Assignment List.
+    student.open("student")
+    student.assignment_list()
+    page.locator("#released_assignments_list button", has_text="Fetch").click()
+    page.wait_for_selector("#fetched_assignments_list .list_item button:has-text('Submit')", timeout=60_000)
+    student.shot("fetched")
+    assert (trial.student / ASSIGNMENT / "one_hot.ipynb").exists()
+
+    # Open it: once the kernel is up, the notebook is as fetched (its language_info is the kernel's).
+    student.open(f"student/{ASSIGNMENT}/one_hot.ipynb")
+    student.wait_idle()
+    page.wait_for_timeout(1500)
+    student.shot("opened")
+    release = json.loads((trial.student / ASSIGNMENT / "one_hot.ipynb").read_text())
+    assert student.dirty() == (release["metadata"]["language_info"] != kernel_language_info())
+
+    # Blank: Validate fails, naming the visible tests.
+    kind, text = student.validate("blank")
+    assert "validation-failed" in kind
+    assert "The following cell failed" in text and "# Visible test: the worked example" in text
+    assert "# Visible test: strings." in text
+
+    # A wrong one_hot, typed in and run: its visible test fails, and so does Validate.
+    student.type_into("one_hot", WRONG_ONE_HOT)
+    student.shot("typed_wrong")
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+    visible_test = page.locator(".jp-CodeCell", has_text="# Visible test: the worked example")
+    visible_test.locator(".jp-OutputArea-output", has_text="AssertionError").wait_for(timeout=120_000)
+    student.shot("ran_wrong")
+    student.save()
+    kind, text = student.validate("wrong")
+    assert "validation-failed" in kind and "expected dtype float64" in text
+    assert "# Visible test: the worked example" in text and "# Visible test: strings." in text
+
+    # Submitted as it is (validation is advice, not a gate).
+    student.assignment_list()
+    page.locator("#fetched_assignments_list button", has_text="Submit").click()
+    page.wait_for_selector("#submitted_assignments_list .list_item", timeout=60_000)
+    student.shot("submitted")
+
+    # The right answers: Validate succeeds.
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="one_hot.ipynb").click()
+    for function, source in reference_solutions(ASSIGNMENT).items():
+        student.type_into(function, source)
+    student.save()
+    kind, text = student.validate("right")
+    assert "validation-success" in kind and "Success! Your notebook passes all the tests." in text
+
+    # The instructor collects, autogrades and releases feedback.
+    env = {"JUPYTER_CONFIG_DIR": str(trial.jupyter_config)}
+    for command in (["collect", ASSIGNMENT], ["autograde", ASSIGNMENT, "--create"],
+                    ["generate_feedback", ASSIGNMENT], ["release_feedback", ASSIGNMENT]):
+        run.nbgrader(trial.course, *command, env=env)
+    (student_id,) = [p.name for p in (trial.course / "autograded").iterdir()]
+    messages = failed_grade_cells(trial.course / "autograded" / student_id / ASSIGNMENT)
+    _, failing = next(error for cell, error in messages.items() if cell.startswith("test_one_hot"))
+    first_line = failing.strip().splitlines()[0]
+
+    # The student fetches the feedback and reads it in JupyterLab.
+    student.open("student")
+    student.assignment_list()
+    page.locator("#submitted_assignments_list button", has_text="Fetch Feedback").click()
+    page.wait_for_function("() => document.querySelector('#submitted_assignments_list').innerText.includes('view feedback')"
+                           " || document.querySelector('#submitted_assignments_list').innerText.includes('View feedback')",
+                           timeout=60_000)
+    (feedback,) = (trial.student / ASSIGNMENT / "feedback").glob("*/one_hot.html")
+    student.open(str(feedback.relative_to(trial.root)))
+    frame = page.frame_locator("iframe").first
+    message = frame.locator("pre", has_text=first_line).first
+    message.wait_for(timeout=60_000)
+    message.scroll_into_view_if_needed()
+    student.shot("feedback")
+    assert message.is_visible()
+    # Long lines wrap: the message's box is no wider than its container.
+    assert message.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    # Maths is drawn offline: MathML elements with a size, and no raw TeX left on the page.
+    formula = frame.locator("math").first
+    formula.scroll_into_view_if_needed()
+    box = formula.bounding_box()
+    assert box and box["width"] > 5 and box["height"] > 5
+    body = frame.locator("body").inner_text()
+    assert "$(N, K)$" not in body and "\\in \\{0" not in body
+    student.shot("feedback_maths")
