@@ -78,6 +78,8 @@ c.GenerateFeedback.preprocessors = [
 ]
 # Maths in feedback and in the formgrader as MathML: drawn by the browser, offline and without script.
 c.HTMLExporter.filters = {"markdown2html": "course_grader.maths.markdown2html_mathml"}
+# Feedback pages load nothing from the network (no MathJax from a CDN).
+c.GenerateFeedback.exporter_class = "course_grader.feedback.FeedbackExporter"
 
 # Validate (the button and `nbgrader validate`) fails on any cell that raises, visible tests included:
 # a blank, partial or wrong notebook does not pass. Students' servers need this line too (README).

@@ -5,9 +5,11 @@ hidden check cell is cut down to its leading comment (what the test checks,
 in words) and a line naming the check; the cell's output, the verdict that
 :class:`~course_grader.judge.JudgeChecks` wrote, stays. :class:`WrapLongLines`
 then makes every output wrap at the page's edge, so a long check message can
-be read whole.
+be read whole, and :class:`FeedbackExporter` writes a page without script.
 """
 
+from jinja2 import ChoiceLoader, DictLoader
+from nbconvert.exporters import HTMLExporter
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import List
 
@@ -20,6 +22,22 @@ div.output_area pre, div.output_text pre, div.input_area pre {
     overflow-wrap: anywhere;
 }
 """
+
+#: nbconvert's ``mathjax`` macro, writing nothing.
+NO_MATHJAX = '{%- macro mathjax(url="") -%}{%- endmacro -%}'
+
+
+class FeedbackExporter(HTMLExporter):
+    """nbgrader's feedback page without MathJax: its formulas are MathML already (:mod:`course_grader.maths`).
+
+    nbgrader's feedback template calls nbconvert's ``mathjax()`` macro, which loads MathJax from a CDN; here
+    that macro writes nothing, so a feedback page asks no server for anything and runs no script.
+    """
+
+    def _create_environment(self):
+        environment = super()._create_environment()
+        environment.loader = ChoiceLoader([DictLoader({"mathjax.html.j2": NO_MATHJAX}), environment.loader])
+        return environment
 
 
 class FeedbackPreprocessor(NbGraderPreprocessor):

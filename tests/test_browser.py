@@ -236,3 +236,8 @@ def test_a_student_validates_submits_and_reads_feedback_in_the_browser(lab, brow
     body = frame.locator("body").inner_text()
     assert "$(N, K)$" not in body and "\\in \\{0" not in body
     student.shot("feedback_maths")
+
+    # The formgrader, on the same server, lists the assignment.
+    page.goto(f"{base}/formgrader/manage_assignments?token={TOKEN}")
+    page.wait_for_selector(f"text={ASSIGNMENT}", timeout=60_000)
+    student.shot("formgrader")

@@ -64,6 +64,7 @@ def test_feedback_draws_maths_offline_wraps_long_lines_and_warns_about_nothing_o
     assert page.count("<math") > 20, "formulas are MathML, drawn by the browser without script"
     assert "$(N, K)$" not in page and "shape $(N, K)$" not in page
     assert "white-space: pre-wrap" in page
+    assert "<script" not in page and "cdnjs" not in page, "the page loads nothing and runs nothing"
     assert "softmax: raised NotImplementedError" in page
 
 
