@@ -22,6 +22,24 @@ def numerical_gradient(f, x, h=1e-5):
     return grad
 """
 
+_NDITER = """
+def numerical_gradient(f, x, h=1e-5):
+    x = x if x.dtype == np.float64 else x.astype(float)
+    grad = np.zeros_like(x, dtype=float)
+    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+    while not it.finished:
+        ix = it.multi_index
+        oldval = x[ix]
+        x[ix] = oldval + h
+        fxph = f(x)
+        x[ix] = oldval - h
+        fxmh = f(x)
+        x[ix] = oldval
+        grad[ix] = (fxph - fxmh) / (2 * h)
+        it.iternext()
+    return grad
+"""
+
 _ARRAY = """
 def numerical_gradient_array(f, x, dout, h=1e-5):
     if x.dtype != np.float64:
@@ -100,39 +118,11 @@ def _variant(source, old, new):
 ALTERNATIVES = {
     "numerical_gradient": _answers("numerical_gradient", [
         ("np.ndindex with old value", _NUMERICAL),
-        ("np.nditer (CS231n's eval_numerical_gradient)", """
-def numerical_gradient(f, x, h=1e-5):
+        ("np.nditer (CS231n's eval_numerical_gradient)", _NDITER),
+        ("CS231n's loop as printed: x perturbed in place, no conversion", _variant(_NDITER, """\
     x = x if x.dtype == np.float64 else x.astype(float)
     grad = np.zeros_like(x, dtype=float)
-    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
-    while not it.finished:
-        ix = it.multi_index
-        oldval = x[ix]
-        x[ix] = oldval + h
-        fxph = f(x)
-        x[ix] = oldval - h
-        fxmh = f(x)
-        x[ix] = oldval
-        grad[ix] = (fxph - fxmh) / (2 * h)
-        it.iternext()
-    return grad
-"""),
-        ("CS231n's loop as printed: x perturbed in place, no conversion", """
-def numerical_gradient(f, x, h=1e-5):
-    grad = np.zeros_like(x)
-    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
-    while not it.finished:
-        ix = it.multi_index
-        oldval = x[ix]
-        x[ix] = oldval + h
-        fxph = f(x)
-        x[ix] = oldval - h
-        fxmh = f(x)
-        x[ix] = oldval
-        grad[ix] = (fxph - fxmh) / (2 * h)
-        it.iternext()
-    return grad
-"""),
+""", "    grad = np.zeros_like(x)\n")),
         ("textbook loop over np.ndindex, no conversion", """
 def numerical_gradient(f, x, h=1e-5):
     grad = np.zeros(x.shape)

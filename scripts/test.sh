@@ -6,22 +6,20 @@
 # install them yourself (the browser test is skipped, saying so, without chromium).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
-if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+# apt_install PACKAGE WHY: install a Debian package as root with apt-get, or say what is missing and why.
+apt_install() {
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Installing Debian's postgresql (the PostgreSQL gradebook test runs a server of its own) ..."
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 2>&1 ||
-            { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+        echo "Installing Debian's $1 ($2) ..."
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null 2>&1 ||
+            { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null; }
     else
-        echo "note: PostgreSQL's initdb is not installed; the PostgreSQL gradebook test will fail (apt-get install postgresql)" >&2
+        echo "note: $1 is not installed ($2); install it with apt-get install $1" >&2
     fi
+}
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    apt_install postgresql "the PostgreSQL gradebook test runs a server of its own; it fails without it"
 fi
 if ! command -v chromium >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Installing Debian's chromium (the browser test drives it with Playwright) ..."
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 ||
-            { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
-    else
-        echo "note: chromium is not installed; the browser test will be skipped (apt-get install chromium)" >&2
-    fi
+    apt_install chromium "the browser test drives it with Playwright; it is skipped without it"
 fi
 python -m pytest "$@"
