@@ -134,6 +134,22 @@ def test_source_notebook_runs_clean_and_every_grade_cell_passes(path):
             assert output.get("output_type") != "error", f"{grade_id(cell)} raised {output.get('ename')}"
     graded = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
     assert graded and all(c.execution_count for c in graded)
+    # Figures the text promises are the ones the cells print.
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for printed in re.findall(r"prints `([^`]+)`", text):
+        outputs = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+        assert printed in outputs, f"the text says the notebook prints {printed!r}"
+
+
+#: Words only the course's authors can follow.
+UNSEEN = re.compile(r"seed course|seed 00\d|the seed's|course repository|benchmarks/")
+
+
+@pytest.mark.parametrize("assignment, path", [(a, p) for a, p in ALL if "release" in p.parts],
+                         ids=lambda v: getattr(v, "name", v))
+def test_release_speaks_only_of_what_a_student_can_see(assignment, path):
+    for cell in nbformat.read(path, as_version=4).cells:
+        assert not UNSEEN.search(cell.source), (grade_id(cell), UNSEEN.search(cell.source).group())
 
 
 BLOCK_SOLUTIONS_LIB = """
