@@ -69,9 +69,13 @@ class Trial:
         return nbgrader_env({"JUPYTER_CONFIG_DIR": str(self.jupyter_config)})
 
     def lab_command(self, port=8888, extra=()):
-        """The ``jupyter lab`` command line, to be run in :attr:`course` with :meth:`env`."""
+        """The ``jupyter lab`` command line, to be run in :attr:`course` with :meth:`env`.
+
+        As root (a container, say) the server is allowed to run as root: the trial is a throwaway.
+        """
+        as_root = ["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []
         return [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={self.root}",
-                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--no-browser", *extra]
+                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--no-browser", *as_root, *extra]
 
 
 def prepare(root=TRIAL, assignments=None):
