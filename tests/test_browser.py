@@ -57,8 +57,7 @@ def lab(tmp_path_factory):
     port = free_port()
     log = (trial.root / "lab.log").open("w")
     server = subprocess.Popen(trial.lab_command(port, [f"--IdentityProvider.token={TOKEN}"]), cwd=trial.course,
-                              env=trial.env(),
-                              stdout=log, stderr=subprocess.STDOUT)
+                              env=trial.env(), stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:
