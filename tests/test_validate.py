@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
@@ -43,18 +44,34 @@ def validate(notebook, folder, validate_all=True):
 
 
 NOTEBOOKS = [(a, name) for a in FUNCTIONS for name in submission(Student("x", "x"), a)]
+RIGHT, BLANK_STUDENT = Student("right", "right", default=REFERENCE), Student("blank", "blank", default=BLANK)
 
 
-@pytest.mark.parametrize("assignment, name", NOTEBOOKS, ids=[n for _, n in NOTEBOOKS])
-def test_a_correct_notebook_validates(tmp_path, assignment, name):
-    passed, failed = validate(submission(Student("right", "right", default=REFERENCE), assignment)[name], tmp_path)
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory):
+    """{(student id, notebook name): (notebook, passed, failed)} for the right and the blank student, every
+    notebook, validated two at a time."""
+    jobs = [(student, assignment, name, tmp_path_factory.mktemp(student.id))
+            for student in (RIGHT, BLANK_STUDENT) for assignment, name in NOTEBOOKS]
+
+    def one(job):
+        student, assignment, name, folder = job
+        notebook = submission(student, assignment)[name]
+        return (student.id, name), (notebook, *validate(notebook, folder))
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return dict(pool.map(one, jobs))
+
+
+@pytest.mark.parametrize("name", [n for _, n in NOTEBOOKS])
+def test_a_correct_notebook_validates(validated, name):
+    _, passed, failed = validated["right", name]
     assert passed, failed
 
 
-@pytest.mark.parametrize("assignment, name", NOTEBOOKS, ids=[n for _, n in NOTEBOOKS])
-def test_a_blank_notebook_fails_validation_on_each_exercises_visible_test(tmp_path, assignment, name):
-    notebook = submission(Student("blank", "blank", default=BLANK), assignment)[name]
-    passed, failed = validate(notebook, tmp_path)
+@pytest.mark.parametrize("name", [n for _, n in NOTEBOOKS])
+def test_a_blank_notebook_fails_validation_on_each_exercises_visible_test(validated, name):
+    notebook, passed, failed = validated["blank", name]
     assert not passed
     # Each visible test is named by its first line (nbgrader shortens long lines when it prints a cell).
     visible_tests = [c.source.splitlines()[0][:60] for c in notebook.cells
