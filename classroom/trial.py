@@ -25,11 +25,11 @@ from pathlib import Path
 
 from classroom.nbgrader_run import make_course
 from classroom.submissions import REPO
+from course_grader.grade_class import Course
 from course_grader.jobs import nbgrader_env
 
 #: Where the trial lives unless told otherwise.
 TRIAL = REPO / "build" / "trial"
-COURSE_ID = "nn-from-scratch"
 
 #: What a student's Jupyter needs from nbgrader, as it would be in ~/.jupyter/nbgrader_config.py.
 STUDENT_CONFIG = '''\
@@ -103,18 +103,18 @@ def prepare(root=TRIAL, assignments=None):
     # Everyone may write the exchange, as nbgrader expects of a shared one.
     trial.exchange.chmod(0o777)
     (trial.jupyter_config / "nbgrader_config.py").write_text(STUDENT_CONFIG.format(
-        course_id=COURSE_ID, exchange=str(trial.exchange), student=str(trial.student)))
+        course_id=Course(trial.course).course_id, exchange=str(trial.exchange), student=str(trial.student)))
     return trial
 
 
 STEPS = """
 JupyterLab is starting on {root}
   course/    the course (formgrader: Nbgrader > Formgrader; or `nbgrader ...` in a terminal there)
-  student/   the student's folder (Nbgrader > Assignments fetches here)
+  student/   the student's folder (Nbgrader > Assignment List fetches here)
   exchange/  the local exchange
-Walk the loop: Formgrader > Manage Assignments > Release; Assignments > Fetch; open the notebook,
-fill it in, Validate; Submit; Formgrader > Collect, Autograde, Generate feedback, Release feedback;
-Assignments > Fetch Feedback. Stop with Ctrl-C.
+Walk the loop: Formgrader > Manage Assignments > Release; Assignment List > Fetch; open the notebook,
+fill it in, Validate; Submit; Formgrader > Collect, Autograde, Generate Feedback, Release Feedback;
+Assignment List > Fetch Feedback. Stop with Ctrl-C.
 """
 
 
