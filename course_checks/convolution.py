@@ -9,6 +9,7 @@ assigned instead of added where windows overlap), never by showing the answer.
 
 import numpy as np
 
+from course_checks import manifest
 from course_checks.reference import reference
 from course_checks.core import (
     Case,
@@ -26,8 +27,7 @@ ref = reference("convolution")
 
 #: This notebook's graded functions: when one calls another, the judge sees the student's own result
 #: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
-HELPERS = ("conv_output_size", "zero_pad", "conv_forward_naive", "conv_backward_naive", "conv_forward_fast",
-           "conv_backward_fast")
+HELPERS = manifest.helpers("convolution")
 #: Helpers that a fast exercise may call without their loops counting against it.
 _SMALL_HELPERS = ("conv_output_size", "zero_pad")
 

@@ -6,6 +6,7 @@ inputs from a seed and ``judge_*`` compare one outcome with the reference.
 
 import numpy as np
 
+from course_checks import manifest
 from course_checks.reference import reference
 from course_checks.core import Case, check, fail, judge_array, judge_error, judge_hygiene, select_part
 
@@ -13,7 +14,7 @@ ref = reference("encoding")
 
 #: This notebook's graded functions: when one calls another, the judge sees the student's own result
 #: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
-HELPERS = ("one_hot", "encode_labels", "one_hot_broadcast")
+HELPERS = manifest.helpers("encoding")
 
 
 

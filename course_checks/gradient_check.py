@@ -9,6 +9,7 @@ wrong step.
 
 import numpy as np
 
+from course_checks import manifest
 from course_checks.reference import reference
 from course_checks.core import Case, check, fail, judge_error, judge_hygiene, judge_outputs, select_part
 
@@ -17,7 +18,7 @@ layers = reference("layers")
 
 #: This notebook's graded functions: when one calls another, the judge sees the student's own result
 #: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
-HELPERS = ("numerical_gradient", "numerical_gradient_array", "relative_error", "sparse_gradient_check")
+HELPERS = manifest.helpers("gradient_check")
 
 THRESHOLD = 1e-7
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from course_checks import manifest
 from course_checks.reference import reference
 from course_checks.core import (
     Case,
@@ -24,8 +25,7 @@ ref = reference("layers")
 
 #: This notebook's graded functions: when one calls another, the judge sees the student's own result
 #: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
-HELPERS = ("affine_forward", "affine_backward", "relu_forward", "relu_backward", "sigmoid_forward",
-           "sigmoid_backward", "softmax_cross_entropy", "xavier_uniform", "iterate_minibatches", "sgd_step")
+HELPERS = manifest.helpers("layers")
 
 
 

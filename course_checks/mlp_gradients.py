@@ -7,6 +7,7 @@ hidden activations ``h`` (N, H) and the weights; ``compute_gradients`` takes
 
 import numpy as np
 
+from course_checks import manifest
 from course_checks.reference import reference
 from course_checks.core import Case, check, fail, judge_outputs, select_part
 
@@ -14,7 +15,7 @@ ref = reference("mlp_gradients")
 
 #: This notebook's graded functions: when one calls another, the judge sees the student's own result
 #: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
-HELPERS = ("grad_b2", "grad_W2", "grad_b1", "grad_W1", "compute_gradients")
+HELPERS = manifest.helpers("mlp_gradients")
 
 
 _SIZES = [(7, 2, 5, 3), (4, 4, 4, 4), (10, 3, 6, 2), (1, 2, 3, 4), (12, 5, 8, 6)]

@@ -11,48 +11,8 @@ from classroom.catalogue import FUNCTIONS
 from classroom.nbgrader_run import make_course
 from classroom.submissions import grade_id, notebook_paths
 from conftest import REPO
-from course_checks import CHECKS
+from course_checks import manifest
 
-SIGNATURES = {
-    "one_hot": "def one_hot(y, num_classes=None):",
-    "encode_labels": "def encode_labels(labels):",
-    "one_hot_broadcast": "def one_hot_broadcast(y, num_classes):",
-    "softmax": "def softmax(Z):",
-    "logsumexp": "def logsumexp(Z):",
-    "log_softmax": "def log_softmax(Z):",
-    "cross_entropy": "def cross_entropy(Z, Y):",
-    "cross_entropy_grad": "def cross_entropy_grad(Z, Y):",
-    "grad_b2": "def grad_b2(G):",
-    "grad_W2": "def grad_W2(h, G):",
-    "grad_b1": "def grad_b1(G, h, W2):",
-    "grad_W1": "def grad_W1(X, G, h, W2):",
-    "compute_gradients": "def compute_gradients(X, y, theta):",
-    "affine_forward": "def affine_forward(x, W, b):",
-    "affine_backward": "def affine_backward(dout, cache):",
-    "relu_forward": "def relu_forward(x):",
-    "relu_backward": "def relu_backward(dout, cache):",
-    "sigmoid_forward": "def sigmoid_forward(x):",
-    "sigmoid_backward": "def sigmoid_backward(dout, cache):",
-    "softmax_cross_entropy": "def softmax_cross_entropy(logits, Y):",
-    "xavier_uniform": "def xavier_uniform(fan_in, fan_out, rng):",
-    "iterate_minibatches": "def iterate_minibatches(X, Y, batch_size, rng):",
-    "sgd_step": "def sgd_step(params, X, Y, learning_rate):",
-    "conv_output_size": "def conv_output_size(size, kernel, stride=1, pad=0):",
-    "zero_pad": "def zero_pad(x, pad):",
-    "conv_forward_naive": "def conv_forward_naive(x, w, b, stride=1, pad=0):",
-    "conv_backward_naive": "def conv_backward_naive(dout, cache):",
-    "conv_forward_fast": "def conv_forward_fast(x, w, b, stride=1, pad=0):",
-    "conv_backward_fast": "def conv_backward_fast(dout, cache):",
-    "numerical_gradient": "def numerical_gradient(f, x, h=1e-5):",
-    "numerical_gradient_array": "def numerical_gradient_array(f, x, dout, h=1e-5):",
-    "relative_error": "def relative_error(a, b):",
-    "sparse_gradient_check": "def sparse_gradient_check(f, x, analytic_grad, num_checks, rng, h=1e-5):",
-    "find_buggy_layers": "def find_buggy_layers(layers):",
-    "softplus_backward": "def softplus_backward(dout, cache):",
-}
-#: Exercises whose reference solution calls other graded exercises: their visible check is locked but
-#: not graded, because it runs the student's own helpers (the hidden checks bind reference helpers).
-COMPOSITE = {"compute_gradients", "sgd_step", "find_buggy_layers"}
 ALL = [(a, p) for a in FUNCTIONS for folder in ("source", "release") for p in notebook_paths(a, folder)]
 
 
@@ -61,34 +21,35 @@ def nbgrader_cells(path):
     return {grade_id(c): c for c in nb.cells if grade_id(c)}
 
 
-def test_every_assignment_has_a_source_and_a_release_notebook():
-    for assignment in FUNCTIONS:
-        source = [p.name for p in notebook_paths(assignment, "source")]
-        assert source and source == [p.name for p in notebook_paths(assignment, "release")]
+def test_every_assignment_has_its_declared_notebooks_in_source_and_release():
+    for assignment in manifest.COURSE:
+        declared = sorted(nb.file for nb in assignment.notebooks)
+        assert [p.name for p in notebook_paths(assignment.name, "source")] == declared
+        assert [p.name for p in notebook_paths(assignment.name, "release")] == declared
 
 
-@pytest.mark.parametrize("assignment", list(FUNCTIONS))
-def test_source_has_the_pinned_solution_cells_and_a_grade_cell_per_check_part(assignment):
-    cells = {}
-    for path in notebook_paths(assignment, "source"):
-        cells.update(nbgrader_cells(path))
-    for function in FUNCTIONS[assignment]:
-        solution = cells[function]
-        assert solution.metadata.nbgrader["solution"] and not solution.metadata.nbgrader["grade"]
-        assert SIGNATURES[function] in solution.source
-        assert "### BEGIN SOLUTION" in solution.source
-        visible = cells[f"test_{function}"]
-        # read-only and worth nothing: it runs in the student's kernel, which can fake any result
-        assert visible.metadata.nbgrader["locked"] and not visible.metadata.nbgrader["grade"]
-        assert "solutions_lib" not in visible.source
-        for part in CHECKS[function][1]:
-            hidden = cells[f"test_{function}_{part}"]
-            assert hidden.metadata.nbgrader["grade"] and hidden.metadata.nbgrader["points"] > 0
-            body = hidden.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
-            assert f'check_{function}({function}, part="{part}")' in body
-    graded = {g for g, c in cells.items() if c.metadata.nbgrader.get("grade")}
-    expected = {f"test_{f}_{p}" for f in FUNCTIONS[assignment] for p in CHECKS[f][1]}
-    assert graded == expected
+@pytest.mark.parametrize("assignment", manifest.COURSE, ids=lambda a: a.name)
+def test_source_has_the_pinned_solution_cells_and_a_grade_cell_per_declared_part(assignment):
+    for notebook in assignment.notebooks:
+        cells = nbgrader_cells(REPO / "source" / assignment.name / notebook.file)
+        solutions = [g for g, c in cells.items() if c.metadata.nbgrader.get("solution")]
+        assert solutions == [e.name for e in notebook.exercises], "solution cells in the declared order"
+        for exercise in notebook.exercises:
+            solution = cells[exercise.name]
+            assert solution.metadata.nbgrader["solution"] and not solution.metadata.nbgrader["grade"]
+            assert f"def {exercise.signature}:" in solution.source
+            assert "### BEGIN SOLUTION" in solution.source
+            visible = cells[f"test_{exercise.name}"]
+            # read-only and worth nothing: it runs in the student's kernel, which can fake any result
+            assert visible.metadata.nbgrader["locked"] and not visible.metadata.nbgrader["grade"]
+            assert "solutions_lib" not in visible.source
+            for part in exercise.parts:
+                hidden = cells[exercise.grade_cell(part.name)]
+                assert hidden.metadata.nbgrader["grade"] and hidden.metadata.nbgrader["points"] == part.points
+                body = hidden.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+                assert f'check_{exercise.name}({exercise.name}, part="{part.name}")' in body
+        graded = {g for g, c in cells.items() if c.metadata.nbgrader.get("grade")}
+        assert graded == {e.grade_cell(p.name) for e in notebook.exercises for p in e.parts}
 
 
 @pytest.mark.parametrize("assignment, path", ALL, ids=lambda x: str(x)[-30:])
@@ -175,24 +136,24 @@ def test_release_notebook_runs_without_solutions_lib_until_the_first_exercise(pa
     assert all(c.execution_count for c in nb.cells[1:failing] if c.cell_type == "code")
 
 
-def readme_points():
-    """{(notebook, grade cell): points} from the README's points tables."""
+def readme_points_tables():
+    """{notebook: [total, (exercise, grade cell, points, what it checks), ...]} from the README's points tables."""
     out, notebook = {}, None
     for line in (REPO / "README.md").read_text().splitlines():
-        heading = re.match(r"#+ .*`(\d\d_\w+/\w+\.ipynb)`", line)
+        heading = re.match(r"#+ .*`(\d\d_\w+/\w+\.ipynb)` \((\d+) points\)", line)
         if heading:
             notebook = heading.group(1)
-        row = re.match(r"\|\s*`(\w+)`\s*\|\s*`(test_\w+)`\s*\|\s*(\d+)\s*\|", line)
+            out[notebook] = [int(heading.group(2))]
+        row = re.match(r"\|\s*`(\w+)`\s*\|\s*`(test_\w+)`\s*\|\s*(\d+)\s*\|\s*hidden: (.*?)\s*\|$", line)
         if row and notebook:
-            out[(notebook, row.group(2))] = int(row.group(3))
+            out[notebook].append((row.group(1), row.group(2), int(row.group(3)), row.group(4)))
     return out
 
 
-def test_readme_points_tables_match_the_notebooks():
+def test_readme_points_tables_are_the_manifest():
     expected = {}
-    for assignment in FUNCTIONS:
-        for path in notebook_paths(assignment, "source"):
-            for gid, cell in nbgrader_cells(path).items():
-                if cell.metadata.nbgrader.get("grade"):
-                    expected[(f"{assignment}/{path.name}", gid)] = cell.metadata.nbgrader["points"]
-    assert readme_points() == expected
+    for assignment in manifest.COURSE:
+        for notebook in assignment.notebooks:
+            rows = [(e.name, e.grade_cell(p.name), p.points, p.checks) for e in notebook.exercises for p in e.parts]
+            expected[f"{assignment.name}/{notebook.file}"] = [sum(r[2] for r in rows), *rows]
+    assert readme_points_tables() == expected

@@ -1,4 +1,4 @@
-"""Answers for assignment 05 (``gradient_check``): correct alternatives and realistic bugs.
+"""Answers for ``05_gradient_check/gradient_check.ipynb``: correct alternatives and realistic bugs.
 
 See :mod:`classroom.catalogue` for the conventions. Each answer is one
 solution cell; helpers it needs are defined in the same cell.

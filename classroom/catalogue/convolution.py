@@ -1,4 +1,4 @@
-"""Answers for assignment 04 (``convolution``): correct alternatives and realistic bugs.
+"""Answers for ``04_convolution/convolution.ipynb``: correct alternatives and realistic bugs.
 
 See :mod:`classroom.catalogue` for the conventions. Each answer is one
 solution cell; helpers it needs are defined in the same cell.

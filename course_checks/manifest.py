@@ -1,0 +1,306 @@
+"""The course, declared once: assignments, notebooks, exercises, their hidden-test parts and points.
+
+Everything that lists the course derives from :data:`COURSE`: the checks
+(:data:`course_checks.CHECKS`), the helpers a check may see the student call,
+the answer catalogue's course list, the notebooks' pinned signatures, the
+README's points tables, the hostile class's coverage rule and the demo.
+
+Each exercise names its code by convention rather than by import, so this
+module can sit in a grading kernel without reaching the reference:
+
+- the student writes ``<signature>`` in the notebook's solution cell
+  ``<name>`` and the hidden grade cells ``test_<name>_<part>`` call
+  ``check_<name>(<name>, part="<part>")``;
+- the reference is ``solutions_lib.<topic>.<name>``, the check
+  ``course_checks.<topic>.check_<name>``, its catalogue of answers
+  ``classroom.catalogue.<topic>``;
+- the topic is the notebook's unless the exercise names its own.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Part:
+    """One hidden grade cell of an exercise.
+
+    Attributes
+    ----------
+    name : str
+        The part a check is asked for (``"values"``, ``"stable"``, ...).
+    points : int
+        The grade cell's points, all or nothing.
+    checks : str
+        What the hidden test checks, as the README's points table says it.
+    """
+
+    name: str
+    points: int
+    checks: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One graded function.
+
+    Attributes
+    ----------
+    name : str
+        The function's name and its solution cell's grade id.
+    signature : str
+        The pinned signature, ``name(args)``.
+    parts : tuple of Part
+        Its hidden grade cells, in notebook order.
+    pinned : bool
+        Part of the spec's pinned API: at least 3 correct alternatives and 6 realistic bugs in the catalogue.
+    topic : str or None
+        The module (in ``solutions_lib``, ``course_checks`` and the catalogue) that holds it,
+        when it is not its notebook's.
+    """
+
+    name: str
+    signature: str
+    parts: tuple
+    pinned: bool = False
+    topic: str | None = None
+
+    @property
+    def part_names(self):
+        """The names of the parts, in order."""
+        return tuple(part.name for part in self.parts)
+
+    def grade_cell(self, part):
+        """The grade id of the hidden cell for ``part``."""
+        return f"test_{self.name}_{part}"
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """One notebook of an assignment.
+
+    Attributes
+    ----------
+    file : str
+        The notebook's file name in ``source/<assignment>/``.
+    topic : str
+        The module that holds its exercises (``solutions_lib.<topic>``, ...).
+    exercises : tuple of Exercise
+        In notebook order.
+    """
+
+    file: str
+    topic: str
+    exercises: tuple
+
+    def topic_of(self, exercise):
+        """The module that holds ``exercise``."""
+        return exercise.topic or self.topic
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One assignment: a folder of notebooks released and graded together."""
+
+    name: str
+    notebooks: tuple
+
+    @property
+    def exercises(self):
+        """Every exercise of the assignment, in course order."""
+        return [e for nb in self.notebooks for e in nb.exercises]
+
+
+COURSE = (
+    Assignment("01_one_hot", (
+        Notebook("one_hot.ipynb", "encoding", (
+            Exercise("one_hot", "one_hot(y, num_classes=None)", pinned=True, parts=(
+                Part("values", 3, "random labels of several shapes (N != K and N == K), num_classes None or given"),
+                Part("num_classes", 2,
+                     "num_classes wider than the labels, and labels outside [0, K) that must raise ValueError"),
+            )),
+            Exercise("encode_labels", "encode_labels(labels)", pinned=True, parts=(
+                Part("ints", 3, "non-contiguous, negative and unsorted integer labels"),
+                Part("any", 2, "string and bool labels, and a single class"),
+            )),
+            Exercise("one_hot_broadcast", "one_hot_broadcast(y, num_classes)", parts=(
+                Part("values", 2, "random labels of several shapes"),
+                Part("vectorized", 1, "the function has no loop or comprehension (and is correct)"),
+            )),
+        )),
+    )),
+    Assignment("02_softmax", (
+        Notebook("softmax.ipynb", "softmax_family", (
+            Exercise("softmax", "softmax(Z)", pinned=True, parts=(
+                Part("values", 3, "logits of several shapes, N != K and square"),
+                Part("stable", 2, "logits near +1000 and -1000, rows far apart, no warnings"),
+                Part("vectorized", 1, "no loop or comprehension in softmax (and correct values)"),
+            )),
+            Exercise("logsumexp", "logsumexp(Z)", parts=(
+                Part("values", 2, "logits of several shapes"),
+                Part("stable", 1, "logits near +1000 and -1000, no warnings"),
+            )),
+            Exercise("log_softmax", "log_softmax(Z)", pinned=True, parts=(
+                Part("values", 2, "logits of several shapes, N != K and square"),
+                Part("stable", 2, "logits near +/-1000 and rows with very unlikely classes, no warnings"),
+            )),
+            Exercise("cross_entropy", "cross_entropy(Z, Y)", pinned=True, parts=(
+                Part("values", 3, "logits and one-hot targets of several shapes"),
+                Part("stable", 1, "logits near +/-1000 and confidently wrong predictions, no warnings"),
+            )),
+            Exercise("cross_entropy_grad", "cross_entropy_grad(Z, Y)", parts=(
+                Part("values", 2, "logits and one-hot targets of several shapes"),
+                Part("stable", 1, "logits near +/-1000, no warnings"),
+            )),
+        )),
+    )),
+    Assignment("03_gradients", (
+        Notebook("mlp_gradients.ipynb", "mlp_gradients", (
+            Exercise("grad_b2", "grad_b2(G)", parts=(
+                Part("values", 2, "error signals of several shapes"),
+                Part("vectorized", 1, "no loop or comprehension (and correct values)"),
+            )),
+            Exercise("grad_W2", "grad_W2(h, G)", parts=(
+                Part("values", 2, "several shapes, N != H != K"),
+                Part("vectorized", 1, "no loop or comprehension (and correct values)"),
+            )),
+            Exercise("grad_b1", "grad_b1(G, h, W2)", parts=(
+                Part("values", 2, "several shapes, with hidden units that are off"),
+                Part("vectorized", 1, "no loop or comprehension (and correct values)"),
+            )),
+            Exercise("grad_W1", "grad_W1(X, G, h, W2)", parts=(
+                Part("values", 2, "several shapes, N != D != H"),
+                Part("vectorized", 1, "no loop or comprehension (and correct values)"),
+            )),
+            Exercise("compute_gradients", "compute_gradients(X, y, theta)", pinned=True, parts=(
+                Part("values", 3, "random networks and data of several shapes"),
+                Part("vectorized", 1, "no loop or comprehension in compute_gradients or the helpers it calls"),
+            )),
+        )),
+        Notebook("layers.ipynb", "layers", (
+            Exercise("affine_forward", "affine_forward(x, W, b)", pinned=True, parts=(
+                Part("values", 3, "shapes with N != D != M and N == D == M; out and cache"),
+            )),
+            Exercise("affine_backward", "affine_backward(dout, cache)", pinned=True, parts=(
+                Part("values", 3, "several shapes; dx, dW and db; inputs unchanged"),
+            )),
+            Exercise("relu_forward", "relu_forward(x)", pinned=True, parts=(
+                Part("values", 2, "2-D and 3-D inputs; out and cache"),
+            )),
+            Exercise("relu_backward", "relu_backward(dout, cache)", pinned=True, parts=(
+                Part("values", 3, "dout with signs independent of x, 2-D and 3-D; inputs unchanged"),
+            )),
+            Exercise("sigmoid_forward", "sigmoid_forward(x)", pinned=True, parts=(
+                Part("values", 2, "ordinary inputs of several shapes; out and cache"),
+                Part("stable", 1, "inputs near +/-1000, no warnings"),
+            )),
+            Exercise("sigmoid_backward", "sigmoid_backward(dout, cache)", pinned=True, parts=(
+                Part("values", 3, "several shapes; inputs unchanged"),
+            )),
+            Exercise("softmax_cross_entropy", "softmax_cross_entropy(logits, Y)", pinned=True, parts=(
+                Part("values", 2, "several shapes; loss and gradient"),
+                Part("stable", 1, "logits near +/-1000, confidently wrong predictions, no warnings"),
+            )),
+            Exercise("xavier_uniform", "xavier_uniform(fan_in, fan_out, rng)", parts=(
+                Part("values", 2, "several fan sizes: shape, bounds, spread, reproducibility"),
+            )),
+            Exercise("iterate_minibatches", "iterate_minibatches(X, Y, batch_size, rng)", pinned=True, parts=(
+                Part("coverage", 2, "every row once, rows of X and Y paired, the last partial batch kept"),
+                Part("shuffling", 1, "shuffled with rng, reshuffled at every call, reproducible from the seed"),
+            )),
+            Exercise("sgd_step", "sgd_step(params, X, Y, learning_rate)", parts=(
+                Part("values", 3, "random networks: the loss and every updated parameter; params unchanged"),
+            )),
+        )),
+    )),
+    Assignment("04_convolution", (
+        Notebook("convolution.ipynb", "convolution", (
+            Exercise("conv_output_size", "conv_output_size(size, kernel, stride=1, pad=0)", parts=(
+                Part("values", 2, "strides 1 to 3, pads 0 to 3, strides that do not divide evenly"),
+            )),
+            Exercise("zero_pad", "zero_pad(x, pad)", parts=(
+                Part("values", 2, "several shapes, pad 0 to 3"),
+            )),
+            Exercise("conv_forward_naive", "conv_forward_naive(x, w, b, stride=1, pad=0)", pinned=True, parts=(
+                Part("values", 3, "stride 1, pad 0; N != C != F, HH != WW, non-square images"),
+                Part("stride_pad", 2, "strides 1 to 3 (some not dividing evenly), pads 0 to 3, HH != WW"),
+            )),
+            Exercise("conv_backward_naive", "conv_backward_naive(dout, cache)", pinned=True, parts=(
+                Part("values", 3, "stride 1, pad 0; dx, dw and db; inputs unchanged"),
+                Part("stride_pad", 2, "strides 1 to 3, pads 0 to 3, overlapping windows, HH != WW"),
+            )),
+            Exercise("conv_forward_fast", "conv_forward_fast(x, w, b, stride=1, pad=0)", pinned=True, parts=(
+                Part("values", 3, "every case of the naive exercise: strides 1 to 3, pads 0 to 3, HH != WW"),
+                Part("vectorized", 1, "no Python loops or comprehensions (read from your code)"),
+            )),
+            Exercise("conv_backward_fast", "conv_backward_fast(dout, cache)", pinned=True, parts=(
+                Part("values", 3, "every case of the naive exercise; dx, dw and db; inputs unchanged"),
+                Part("vectorized", 1, "no Python loops or comprehensions (read from your code)"),
+            )),
+        )),
+    )),
+    Assignment("05_gradient_check", (
+        Notebook("gradient_check.ipynb", "gradient_check", (
+            Exercise("numerical_gradient", "numerical_gradient(f, x, h=1e-5)", pinned=True, parts=(
+                Part("values", 3, "smooth functions of their argument, x of several shapes, error < 1e-7"),
+                Part("in_place", 2, "f reads x through a closure; x restored exactly"),
+            )),
+            Exercise("relative_error", "relative_error(a, b)", pinned=True, parts=(
+                Part("values", 2, "arrays of several shapes, opposite signs, plain floats"),
+                Part("zeros", 1, "zeros in both, and tiny values"),
+            )),
+            Exercise("numerical_gradient_array", "numerical_gradient_array(f, x, dout, h=1e-5)", pinned=True, parts=(
+                Part("values", 3, "linear, elementwise and reducing functions; dout matters"),
+                Part("views", 1, "f returns views of x (x.T, slices, x itself)"),
+            )),
+            Exercise("sparse_gradient_check",
+                     "sparse_gradient_check(f, x, analytic_grad, num_checks, rng, h=1e-5)", parts=(
+                Part("values", 2, "1-D to 3-D parameters with planted wrong entries"),
+                Part("sampling", 1, "a new index per check, reproducible from rng"),
+            )),
+            Exercise("find_buggy_layers", "find_buggy_layers(layers)", parts=(
+                Part("values", 3, "two new sets of correct and subtly wrong layers"),
+            )),
+            Exercise("softplus_backward", "softplus_backward(dout, cache)", parts=(
+                Part("values", 2, "inputs of several shapes"),
+                Part("stable", 1, "inputs near +/-1000, no warnings"),
+            )),
+        )),
+    )),
+)
+
+
+def assignments():
+    """The assignments' names, in course order."""
+    return [a.name for a in COURSE]
+
+
+def functions():
+    """``{assignment: [exercise name, ...]}``, in course order."""
+    return {a.name: [e.name for e in a.exercises] for a in COURSE}
+
+
+def exercises():
+    """``{name: (assignment, notebook, exercise)}`` for every exercise, in course order."""
+    return {e.name: (a, nb, e) for a in COURSE for nb in a.notebooks for e in nb.exercises}
+
+
+def exercise(name):
+    """The :class:`Exercise` called ``name``."""
+    return exercises()[name][2]
+
+
+def topic(name):
+    """The module that holds exercise ``name``."""
+    _, notebook, found = exercises()[name]
+    return notebook.topic_of(found)
+
+
+def topics():
+    """The topic modules, in course order, each once."""
+    return list(dict.fromkeys(nb.topic_of(e) for a in COURSE for nb in a.notebooks for e in nb.exercises))
+
+
+def helpers(topic):
+    """The graded functions a check of ``topic`` may see the student call: those of the notebooks it is in."""
+    return tuple(e.name for a in COURSE for nb in a.notebooks if any(nb.topic_of(x) == topic for x in nb.exercises)
+                 for e in nb.exercises)
