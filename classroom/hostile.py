@@ -590,7 +590,7 @@ def corpus():
         Hostile("imports_reference", "softmax cell imports solutions_lib's softmax",
                 softmax_notebook(softmax=("from solutions_lib.softmax_family import softmax\n")), {"softmax"}),
         Hostile("wraps_reference", "def softmax that calls an imported reference",
-                softmax_notebook(softmax=("from solutions_lib import softmax as _ref\n\n"
+                softmax_notebook(softmax=("from solutions_lib.softmax_family import softmax as _ref\n\n"
                                              "def softmax(Z):\n    return _ref(Z)\n")), {"softmax"}),
         Hostile("importlib_reference", "importlib.import_module('solutions_lib') inside softmax",
                 softmax_notebook(softmax=("import importlib\n\ndef softmax(Z):\n"
@@ -695,7 +695,7 @@ def corpus():
 
 def _scratch():
     nb = nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_code_cell("from solutions_lib import softmax\nprint(softmax)"))
+    nb.cells.append(nbformat.v4.new_code_cell("from solutions_lib.softmax_family import softmax\nprint(softmax)"))
     return nb
 
 

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.preprocessing import LabelEncoder, OneHotEncoder, label_binarize
 
-from solutions_lib import decode, encode_labels, one_hot, one_hot_broadcast
+from solutions_lib.encoding import decode, encode_labels, one_hot, one_hot_broadcast
 
 
 @st.composite

@@ -97,9 +97,9 @@ def test_a_kernel_with_broken_numpy_still_records_every_case(grading, monkeypatc
 
 
 def test_a_kernel_that_sees_the_reference_flags_it(grading):
-    import solutions_lib
+    from solutions_lib.softmax_family import softmax
 
-    checks.check_softmax(solutions_lib.softmax, part="values")
+    checks.check_softmax(softmax, part="values")
     assert "reference solution" in in_grader(grading, "softmax", "values")
 
 
