@@ -17,12 +17,12 @@ process, import.
 import importlib
 
 from course_checks import manifest
-from course_checks.core import entry_point
+from course_checks.core import entry_point, exercise_check
 
+_TOPICS = {topic: importlib.import_module(f"course_checks.{topic}") for topic in manifest.topics()}
 #: Every check and its parts, one hidden grade cell per part, in course order: ``{exercise: (check, parts)}``.
 CHECKS = {
-    name: (getattr(importlib.import_module(f"course_checks.{manifest.topic(name)}"), f"check_{name}"),
-           found.part_names)
+    name: (getattr(_TOPICS[manifest.topic(name)], f"check_{name}", None) or exercise_check(name), found.part_names)
     for name, (_, _, found) in manifest.exercises().items()
 }
 

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course_checks import loop_ban, records
+from course_checks import loop_ban, manifest, records
 from course_checks.reference import HelperRaised, decode_calls, judging_with, rebind, rebound_namespace
 
 RTOL = 1e-7
@@ -63,6 +63,9 @@ class Case:
     tags : frozenset of str
         Properties of the input that judges use to diagnose (``"square"``,
         ``"far_rows"``, ...).
+    known : object
+        What the judge knows about the input beyond its arguments (an exact
+        gradient, ...); never shown to the student, not part of the record.
     """
 
     label: str
@@ -70,6 +73,7 @@ class Case:
     kwargs: dict = field(default_factory=dict)
     raises: type | None = None
     tags: frozenset = frozenset()
+    known: object = field(default=None, compare=False)
 
 
 @dataclass
@@ -221,7 +225,7 @@ def entry_point(check_fn, exercise):
     return entry
 
 
-def run(func, case, helpers=()):
+def run(func, case, helpers=(), call=None):
     """Call ``func`` on copies of the case's arguments and record the outcome.
 
     Floating-point overflow, division by zero and invalid operations become
@@ -238,6 +242,9 @@ def run(func, case, helpers=()):
         Other graded exercises that ``func`` may call: each call it makes to the
         student's own solution of one of them is recorded in
         :attr:`Outcome.calls` (see :mod:`course_checks.reference`).
+    call : callable, optional
+        ``call(func)`` is what runs on the case's arguments, when the check
+        calls the student's function in its own way (twice with one seed, ...).
 
     Returns
     -------
@@ -252,7 +259,8 @@ def run(func, case, helpers=()):
     if _replaying():
         return _mode["replay"].next(case)
     calls = []
-    outcome, args, kwargs = _call(tracing_helpers(func, helpers, calls), case)
+    traced = tracing_helpers(func, helpers, calls)
+    outcome, args, kwargs = _call(traced if call is None else call(traced), case)
     outcome.calls = calls
     if _mode["recorder"] is not None:
         _mode["recorder"]["outcomes"].append({
@@ -483,7 +491,36 @@ def _tracer(name, helper, calls):
     return traced
 
 
-def check(func, name, cases, judge, helpers=None):
+def exercise_check(name):
+    """The check of exercise ``name``, in the shape every check has: ``check_<name>(func, part, seed=0)``.
+
+    The exercise's topic module (:mod:`course_checks.<topic>`) provides
+
+    - ``<name>_cases(seed, part)``: the cases of a part, a list of :class:`Case`;
+    - ``judge_<name>(name, case, outcome)``: the verdict on one outcome (raises AssertionError);
+    - optionally ``call_<name>(func)``: how to call the student's function on a case (see :func:`run`).
+
+    The part comes from :mod:`.manifest`: a loop-ban part first applies the
+    loop ban (:func:`ensure_no_loops`), then runs the cases of the part it names.
+    """
+    exercise = manifest.exercise(name)
+
+    def check_fn(func, part=exercise.parts[0].name, seed=0):
+        __tracebackhide__ = True  # noqa: F841 - IPython shows students the message, not our frames
+        chosen = exercise.part(part)
+        topic = importlib.import_module(f"course_checks.{manifest.topic(name)}")
+        if chosen.loop_ban:
+            ensure_no_loops(func, name, skip=manifest.loops_allowed_in(name))
+        cases = getattr(topic, f"{name}_cases")(seed, chosen.cases or chosen.name)
+        check(func, name, cases, getattr(topic, f"judge_{name}"), helpers=manifest.helpers(manifest.topic(name)),
+              call=getattr(topic, f"call_{name}", None))
+
+    check_fn.__name__ = check_fn.__qualname__ = f"check_{name}"
+    check_fn.__doc__ = f"Hidden-test check of ``{exercise.signature}``: parts {', '.join(exercise.part_names)}."
+    return check_fn
+
+
+def check(func, name, cases, judge, helpers=None, call=None):
     """Run ``func`` on every case and judge each outcome in turn.
 
     Parameters
@@ -498,6 +535,8 @@ def check(func, name, cases, judge, helpers=None):
     helpers : iterable of str, optional
         The other graded exercises that ``func`` may call: the judge sees the
         student's own results for them (see :mod:`course_checks.reference`).
+    call : callable, optional
+        How to call ``func`` on a case (see :func:`run`).
     """
     __tracebackhide__ = True  # noqa: F841 - IPython shows students the message, not our frames
     recording = _mode["recorder"] is not None
@@ -509,7 +548,7 @@ def check(func, name, cases, judge, helpers=None):
         _mode["recorder"]["flags"].append(str(failure))
     helpers = tuple(helpers or ())
     for case in cases:
-        outcome = run(func, case, helpers)
+        outcome = run(func, case, helpers, call)
         if recording:
             continue
         calls = decode_calls(outcome.calls)

@@ -32,11 +32,22 @@ class Part:
         The grade cell's points, all or nothing.
     checks : str
         What the hidden test checks, as the README's points table says it.
+    loop_ban : bool
+        The part also requires the function to have no Python loop (see :mod:`course_checks.loop_ban`).
+    cases : str or None
+        The part whose cases it runs, when not its own (a loop-ban part runs the ``"values"`` cases).
     """
 
     name: str
     points: int
     checks: str
+    loop_ban: bool = False
+    cases: str | None = None
+
+
+def vectorized(points, checks):
+    """The loop-ban part ``"vectorized"``: the ``"values"`` cases again, and no Python loop."""
+    return Part("vectorized", points, checks, loop_ban=True, cases="values")
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,9 @@ class Exercise:
     topic : str or None
         The module (in ``solutions_lib``, ``course_checks`` and the catalogue) that holds it,
         when it is not its notebook's.
+    loops_allowed_in : tuple of str or None
+        For a loop-ban part: the graded helpers whose own loops do not count against it; None for every
+        other graded function of the notebook (each is judged by its own check).
     """
 
     name: str
@@ -63,11 +77,19 @@ class Exercise:
     parts: tuple
     pinned: bool = False
     topic: str | None = None
+    loops_allowed_in: tuple | None = None
 
     @property
     def part_names(self):
         """The names of the parts, in order."""
         return tuple(part.name for part in self.parts)
+
+    def part(self, name):
+        """The :class:`Part` called ``name``; ValueError naming the parts there are."""
+        for part in self.parts:
+            if part.name == name:
+                return part
+        raise ValueError(f"part must be one of {self.part_names}, got {name!r}")
 
     def grade_cell(self, part):
         """The grade id of the hidden cell for ``part``."""
@@ -124,7 +146,7 @@ COURSE = (
             )),
             Exercise("one_hot_broadcast", "one_hot_broadcast(y, num_classes)", parts=(
                 Part("values", 2, "random labels of several shapes"),
-                Part("vectorized", 1, "the function has no loop or comprehension (and is correct)"),
+                vectorized(1, "the function has no loop or comprehension (and is correct)"),
             )),
         )),
     )),
@@ -133,7 +155,7 @@ COURSE = (
             Exercise("softmax", "softmax(Z)", pinned=True, parts=(
                 Part("values", 3, "logits of several shapes, N != K and square"),
                 Part("stable", 2, "logits near +1000 and -1000, rows far apart, no warnings"),
-                Part("vectorized", 1, "no loop or comprehension in softmax (and correct values)"),
+                vectorized(1, "no loop or comprehension in softmax (and correct values)"),
             )),
             Exercise("logsumexp", "logsumexp(Z)", parts=(
                 Part("values", 2, "logits of several shapes"),
@@ -157,23 +179,23 @@ COURSE = (
         Notebook("mlp_gradients.ipynb", "mlp_gradients", (
             Exercise("grad_b2", "grad_b2(G)", parts=(
                 Part("values", 2, "error signals of several shapes"),
-                Part("vectorized", 1, "no loop or comprehension (and correct values)"),
+                vectorized(1, "no loop or comprehension (and correct values)"),
             )),
             Exercise("grad_W2", "grad_W2(h, G)", parts=(
                 Part("values", 2, "several shapes, N != H != K"),
-                Part("vectorized", 1, "no loop or comprehension (and correct values)"),
+                vectorized(1, "no loop or comprehension (and correct values)"),
             )),
             Exercise("grad_b1", "grad_b1(G, h, W2)", parts=(
                 Part("values", 2, "several shapes, with hidden units that are off"),
-                Part("vectorized", 1, "no loop or comprehension (and correct values)"),
+                vectorized(1, "no loop or comprehension (and correct values)"),
             )),
             Exercise("grad_W1", "grad_W1(X, G, h, W2)", parts=(
                 Part("values", 2, "several shapes, N != D != H"),
-                Part("vectorized", 1, "no loop or comprehension (and correct values)"),
+                vectorized(1, "no loop or comprehension (and correct values)"),
             )),
             Exercise("compute_gradients", "compute_gradients(X, y, theta)", pinned=True, parts=(
                 Part("values", 3, "random networks and data of several shapes"),
-                Part("vectorized", 1, "no loop or comprehension in compute_gradients or the helpers it calls"),
+                vectorized(1, "no loop or comprehension in compute_gradients or the helpers it calls"),
             )),
         )),
         Notebook("layers.ipynb", "layers", (
@@ -228,13 +250,15 @@ COURSE = (
                 Part("values", 3, "stride 1, pad 0; dx, dw and db; inputs unchanged"),
                 Part("stride_pad", 2, "strides 1 to 3, pads 0 to 3, overlapping windows, HH != WW"),
             )),
-            Exercise("conv_forward_fast", "conv_forward_fast(x, w, b, stride=1, pad=0)", pinned=True, parts=(
+            Exercise("conv_forward_fast", "conv_forward_fast(x, w, b, stride=1, pad=0)", pinned=True,
+                     loops_allowed_in=("conv_output_size", "zero_pad"), parts=(
                 Part("values", 3, "every case of the naive exercise: strides 1 to 3, pads 0 to 3, HH != WW"),
-                Part("vectorized", 1, "no Python loops or comprehensions (read from your code)"),
+                vectorized(1, "no Python loops or comprehensions (read from your code)"),
             )),
-            Exercise("conv_backward_fast", "conv_backward_fast(dout, cache)", pinned=True, parts=(
+            Exercise("conv_backward_fast", "conv_backward_fast(dout, cache)", pinned=True,
+                     loops_allowed_in=("conv_output_size", "zero_pad"), parts=(
                 Part("values", 3, "every case of the naive exercise; dx, dw and db; inputs unchanged"),
-                Part("vectorized", 1, "no Python loops or comprehensions (read from your code)"),
+                vectorized(1, "no Python loops or comprehensions (read from your code)"),
             )),
         )),
     )),
@@ -293,6 +317,14 @@ def topic(name):
     """The module that holds exercise ``name``."""
     _, notebook, found = exercises()[name]
     return notebook.topic_of(found)
+
+
+def loops_allowed_in(name):
+    """The graded helpers whose own loops do not count against exercise ``name``'s loop ban."""
+    found = exercise(name)
+    if found.loops_allowed_in is not None:
+        return found.loops_allowed_in
+    return tuple(e for e in helpers(topic(name)) if e != name)
 
 
 def topics():
