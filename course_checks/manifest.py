@@ -232,6 +232,17 @@ COURSE = (
             Exercise("sgd_step", "sgd_step(params, X, Y, learning_rate)", parts=(
                 Part("values", 3, "random networks: the loss and every updated parameter; params unchanged"),
             )),
+            Exercise("dropout_forward", "dropout_forward(x, p, train=True, rng=None)", pinned=True, topic="dropout",
+                     parts=(
+                Part("values", 3, "training (a mask drawn from rng, kept units divided by 1 - p) and test time "
+                     "(x unchanged, mask all True), 2-D and 3-D"),
+                Part("statistics", 2, "a (200, 300) batch: 1 - p of the units kept (within 0.02), "
+                     "a decision per sample and unit"),
+                Part("validation", 1, "p outside [0, 1) and rng=None while training raise ValueError; p = 0 keeps all"),
+            )),
+            Exercise("dropout_backward", "dropout_backward(dout, cache)", pinned=True, topic="dropout", parts=(
+                Part("values", 3, "caches of training passes, 1-D to 3-D, p from 0 to 0.75; inputs unchanged"),
+            )),
         )),
     )),
     Assignment("04_convolution", (
