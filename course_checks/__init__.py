@@ -19,12 +19,11 @@ import importlib
 from course_checks import manifest
 from course_checks.core import entry_point, exercise_check
 
-_TOPICS = {topic: importlib.import_module(f"course_checks.{topic}") for topic in manifest.topics()}
+for _topic in manifest.topics():  # the topic modules: <exercise>_cases, judge_<exercise>, call_<exercise>
+    importlib.import_module(f"course_checks.{_topic}")
+del _topic
 #: Every check and its parts, one hidden grade cell per part, in course order: ``{exercise: (check, parts)}``.
-CHECKS = {
-    name: (getattr(_TOPICS[manifest.topic(name)], f"check_{name}", None) or exercise_check(name), found.part_names)
-    for name, (_, _, found) in manifest.exercises().items()
-}
+CHECKS = {name: (exercise_check(name), found.part_names) for name, (_, _, found) in manifest.exercises().items()}
 
 # The names the hidden grade cells import record outcomes for the grader while grading;
 # CHECKS keeps the checks themselves, which the grader re-runs on those records.

@@ -9,27 +9,19 @@ assigned instead of added where windows overlap), never by showing the answer.
 
 import numpy as np
 
-from course_checks import manifest
 from course_checks.reference import reference
 from course_checks.core import (
     Case,
-    check,
     close,
     fail,
     judge_error,
     judge_hygiene,
     judge_outputs,
     judge_overflow,
-    select_part,
 )
 
 ref = reference("convolution")
 
-#: This notebook's graded functions: when one calls another, the judge sees the student's own result
-#: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
-HELPERS = manifest.helpers("convolution")
-#: Helpers that a fast exercise may call without their loops counting against it.
-_SMALL_HELPERS = ("conv_output_size", "zero_pad")
 
 #: Hints for exceptions, by a fragment of the message.
 ERROR_HINTS = {
@@ -98,61 +90,57 @@ def backward_cases(seed=0, part="values"):
 
 # --- conv_output_size and zero_pad ----------------------------------------------------------------
 
-def check_conv_output_size(func, part="values", seed=0):
-    """Hidden-test entry point for ``conv_output_size(size, kernel, stride=1, pad=0)``."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "conv_output_size", part, ("values",))
-    cases = [Case(f"size={s}, kernel={k}, stride={st}, pad={p}" +
-                  (" (the stride does not divide evenly)" if (s + 2 * p - k) % st else ""),
-                  (s, k), {"stride": st, "pad": p})
-             for s, k, st, p in [(5, 3, 1, 0), (7, 3, 2, 1), (8, 3, 2, 0), (10, 4, 3, 2), (6, 2, 2, 0),
-                                 (4, 4, 1, 0), (3, 5, 1, 1), (9, 2, 3, 3), (31, 3, 2, 1)]]
-
-    def judge(name, case, outcome):
-        judge_error(name, case, outcome, ERROR_HINTS)
-        got, (size, kernel), stride, pad = outcome.value, case.args, case.kwargs["stride"], case.kwargs["pad"]
-        expected = ref.conv_output_size(size, kernel, stride, pad)
-        if isinstance(got, (float, np.floating)):
-            fail(name, case, f"returned the float {got!r}, expected an int",
-                 "(size + 2*pad - kernel) / stride is true division; a size is a whole number of windows: use //")
-        if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
-            fail(name, case, f"returned {type(got).__name__}, expected an int")
-        if got == expected:
-            return
-        if got == (size + 2 * pad - kernel) // 1 + 1 and stride > 1:
-            fail(name, case, "returned the size for stride 1", "windows start every stride entries: divide by stride")
-        if got == (size + pad - kernel) // stride + 1 and pad:
-            fail(name, case, "is wrong: pad zeros are added on each side", "the padded length is size + 2*pad")
-        if got == -(-(size + 2 * pad - kernel) // stride) + 1:
-            fail(name, case, "rounds up", "a last, partial window is not used: round down with //")
-        fail(name, case, f"returned {got}, which is not the number of windows",
-             "count the window starts 0, stride, 2*stride, ... that leave room for the whole kernel")
-
-    check(func, "conv_output_size", cases, judge, helpers=HELPERS)
+def conv_output_size_cases(seed=0, part="values"):
+    """Sizes, kernels, strides 1 to 3 (some not dividing evenly) and pads 0 to 3."""
+    return [Case(f"size={s}, kernel={k}, stride={st}, pad={p}" +
+                 (" (the stride does not divide evenly)" if (s + 2 * p - k) % st else ""),
+                 (s, k), {"stride": st, "pad": p})
+            for s, k, st, p in [(5, 3, 1, 0), (7, 3, 2, 1), (8, 3, 2, 0), (10, 4, 3, 2), (6, 2, 2, 0),
+                                (4, 4, 1, 0), (3, 5, 1, 1), (9, 2, 3, 3), (31, 3, 2, 1)]]
 
 
-def check_zero_pad(func, part="values", seed=0):
-    """Hidden-test entry point for ``zero_pad(x, pad)``."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "zero_pad", part, ("values",))
+def judge_conv_output_size(name, case, outcome):
+    """Compare one ``conv_output_size`` outcome with the reference, naming the likeliest slip."""
+    judge_error(name, case, outcome, ERROR_HINTS)
+    got, (size, kernel), stride, pad = outcome.value, case.args, case.kwargs["stride"], case.kwargs["pad"]
+    expected = ref.conv_output_size(size, kernel, stride, pad)
+    if isinstance(got, (float, np.floating)):
+        fail(name, case, f"returned the float {got!r}, expected an int",
+             "(size + 2*pad - kernel) / stride is true division; a size is a whole number of windows: use //")
+    if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
+        fail(name, case, f"returned {type(got).__name__}, expected an int")
+    if got == expected:
+        return
+    if got == (size + 2 * pad - kernel) // 1 + 1 and stride > 1:
+        fail(name, case, "returned the size for stride 1", "windows start every stride entries: divide by stride")
+    if got == (size + pad - kernel) // stride + 1 and pad:
+        fail(name, case, "is wrong: pad zeros are added on each side", "the padded length is size + 2*pad")
+    if got == -(-(size + 2 * pad - kernel) // stride) + 1:
+        fail(name, case, "rounds up", "a last, partial window is not used: round down with //")
+    fail(name, case, f"returned {got}, which is not the number of windows",
+         "count the window starts 0, stride, 2*stride, ... that leave room for the whole kernel")
+
+
+def zero_pad_cases(seed=0, part="values"):
+    """Inputs of several shapes with pad 0 to 3."""
     rng = np.random.default_rng(seed)
-    cases = [Case(f"x of shape {s}, pad={p}", (rng.standard_normal(s), p))
-             for s, p in [((2, 3, 4, 5), 1), ((1, 2, 3, 3), 2), ((3, 1, 2, 4), 0), ((2, 2, 1, 1), 3)]]
+    return [Case(f"x of shape {s}, pad={p}", (rng.standard_normal(s), p))
+            for s, p in [((2, 3, 4, 5), 1), ((1, 2, 3, 3), 2), ((3, 1, 2, 4), 0), ((2, 2, 1, 1), 3)]]
 
-    def judge(name, case, outcome):
-        x, pad = case.args
-        judge_error(name, case, outcome, ERROR_HINTS)
-        got, expected = outcome.value, ref.zero_pad(x, pad)
-        if isinstance(got, np.ndarray) and got.shape == tuple(n + 2 * pad for n in x.shape) and pad:
-            fail(name, case, f"returned shape {got.shape}, expected {expected.shape}: the batch and channel axes "
-                 "were padded too", "pad only axes 2 and 3: np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))")
-        if isinstance(got, np.ndarray) and got.shape == x.shape[:2] + tuple(n + pad for n in x.shape[2:]) and pad:
-            fail(name, case, f"returned shape {got.shape}, expected {expected.shape}",
-                 "pad zeros go on each side: before and after, so each spatial size grows by 2*pad")
-        judge_outputs(name, case, outcome, expected, ("the padded x",), {
-            "the padded x": "the original values sit in the middle, x[:, :, pad:pad+H, pad:pad+W], zeros around"})
 
-    check(func, "zero_pad", cases, judge, helpers=HELPERS)
+def judge_zero_pad(name, case, outcome):
+    """Compare one ``zero_pad`` outcome with the reference."""
+    x, pad = case.args
+    judge_error(name, case, outcome, ERROR_HINTS)
+    got, expected = outcome.value, ref.zero_pad(x, pad)
+    if isinstance(got, np.ndarray) and got.shape == tuple(n + 2 * pad for n in x.shape) and pad:
+        fail(name, case, f"returned shape {got.shape}, expected {expected.shape}: the batch and channel axes "
+             "were padded too", "pad only axes 2 and 3: np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))")
+    if isinstance(got, np.ndarray) and got.shape == x.shape[:2] + tuple(n + pad for n in x.shape[2:]) and pad:
+        fail(name, case, f"returned shape {got.shape}, expected {expected.shape}",
+             "pad zeros go on each side: before and after, so each spatial size grows by 2*pad")
+    judge_outputs(name, case, outcome, expected, ("the padded x",), {
+        "the padded x": "the original values sit in the middle, x[:, :, pad:pad+H, pad:pad+W], zeros around"})
 
 
 # --- forward --------------------------------------------------------------------------------------
@@ -270,21 +258,13 @@ def _diagnose_forward(name, case, out, expected):
          "entries and the filter entries are flattened in the same (c, k, l) order")
 
 
-def _forward_entry_point(function, parts):
-    def entry(func, part=parts[0], seed=0):
-        __tracebackhide__ = True  # noqa: F841
-        chosen = select_part(func, function, part, parts, skip=_SMALL_HELPERS)
-        cases = layer_cases(seed, "all" if function.endswith("fast") else chosen)
-        check(func, function, cases, judge_conv_forward, helpers=HELPERS)
-
-    entry.__name__ = f"check_{function}"
-    entry.__doc__ = (f"Hidden-test entry point for ``{function}(x, w, b, stride=1, pad=0)``: "
-                     f"parts {', '.join(parts)}.")
-    return entry
+def conv_forward_fast_cases(seed=0, part="values"):
+    """Every case of the naive exercise, strided and padded ones included, for each part."""
+    return layer_cases(seed, "all")
 
 
-check_conv_forward_naive = _forward_entry_point("conv_forward_naive", ("values", "stride_pad"))
-check_conv_forward_fast = _forward_entry_point("conv_forward_fast", ("values", "vectorized"))
+conv_forward_naive_cases = layer_cases
+judge_conv_forward_naive = judge_conv_forward_fast = judge_conv_forward
 
 
 # --- backward -------------------------------------------------------------------------------------
@@ -369,17 +349,10 @@ def _diagnose_backward(name, case, outcome, expected):
             fail(name, case, "dw is flipped", "dw[f, c, k, l] pairs with xp[n, c, i*stride + k, j*stride + l]: no flip")
 
 
-def _backward_entry_point(function, parts):
-    def entry(func, part=parts[0], seed=0):
-        __tracebackhide__ = True  # noqa: F841
-        chosen = select_part(func, function, part, parts, skip=_SMALL_HELPERS)
-        cases = backward_cases(seed, "all" if function.endswith("fast") else chosen)
-        check(func, function, cases, judge_conv_backward, helpers=HELPERS)
-
-    entry.__name__ = f"check_{function}"
-    entry.__doc__ = f"Hidden-test entry point for ``{function}(dout, cache)``: parts {', '.join(parts)}."
-    return entry
+def conv_backward_fast_cases(seed=0, part="values"):
+    """Every case of the naive exercise, strided and padded ones included, for each part."""
+    return backward_cases(seed, "all")
 
 
-check_conv_backward_naive = _backward_entry_point("conv_backward_naive", ("values", "stride_pad"))
-check_conv_backward_fast = _backward_entry_point("conv_backward_fast", ("values", "vectorized"))
+conv_backward_naive_cases = backward_cases
+judge_conv_backward_naive = judge_conv_backward_fast = judge_conv_backward

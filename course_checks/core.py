@@ -653,36 +653,6 @@ def ensure_student_code(func, name):
         raise AssertionError(f"{name}: this notebook imports the course's reference solution, which scores zero")
 
 
-def select_part(func, name, part, parts, skip=()):
-    """Validate a check's ``part``; a ``"vectorized"`` part also applies the loop ban.
-
-    Parameters
-    ----------
-    func : callable
-        The student's function.
-    name : str
-        The exercise name, used in messages.
-    part : str
-        The part a hidden grade cell asked for.
-    parts : tuple of str
-        The parts this check has.
-    skip : iterable of str
-        Other graded exercises, left to their own loop ban.
-
-    Returns
-    -------
-    str
-        The part whose cases to run: ``"values"`` for ``"vectorized"``.
-    """
-    __tracebackhide__ = True  # noqa: F841
-    if part not in parts:
-        raise ValueError(f"part must be one of {parts}, got {part!r}")
-    if part == "vectorized":
-        ensure_no_loops(func, name, skip=skip)
-        return "values"
-    return part
-
-
 def ensure_no_loops(func, name, skip=()):
     """Fail if ``func``, or anything of the student's it reaches, has a Python loop (see :mod:`.loop_ban`).
 

@@ -1,21 +1,14 @@
-"""Checks for assignment 01, one-hot encoding.
+"""Checks for assignment 01, one-hot encoding: ``<exercise>_cases(seed, part)`` and ``judge_<exercise>``.
 
-``check_*`` functions are what the hidden tests call; ``*_cases`` generate the
-inputs from a seed and ``judge_*`` compare one outcome with the reference.
+The checks themselves are generated from the manifest (:func:`course_checks.core.exercise_check`).
 """
 
 import numpy as np
 
-from course_checks import manifest
 from course_checks.reference import reference
-from course_checks.core import Case, check, fail, judge_array, judge_error, judge_hygiene, select_part
+from course_checks.core import Case, fail, judge_array, judge_error, judge_hygiene
 
 ref = reference("encoding")
-
-#: This notebook's graded functions: when one calls another, the judge sees the student's own result
-#: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
-HELPERS = manifest.helpers("encoding")
-
 
 
 def _labels(rng, n, k, *, all_present=True, dtype=np.int64):
@@ -68,7 +61,7 @@ def one_hot_cases(seed=0, part="values"):
 
 
 def judge_one_hot(name, case, outcome):
-    """Compare one ``one_hot``-style outcome with the reference."""
+    """Compare one ``one_hot`` (or ``one_hot_broadcast``) outcome with the reference."""
     judge_error(name, case, outcome, {"out of bounds for axis 1": (
         "the result has too few columns for these labels: its width is num_classes, or y.max() + 1 "
         "when num_classes is None, not the number of distinct labels")})
@@ -100,27 +93,17 @@ def judge_one_hot(name, case, outcome):
          "row i's 1 belongs in column y[i]; pair row indices np.arange(N) with the labels y")
 
 
-def check_one_hot(func, part="values", seed=0):
-    """Hidden-test entry point for ``one_hot(y, num_classes=None)``."""
-    __tracebackhide__ = True  # noqa: F841
-    check(func, "one_hot", one_hot_cases(seed, part), judge_one_hot, helpers=HELPERS)
+judge_one_hot_broadcast = judge_one_hot
 
 
-def one_hot_broadcast_cases(seed=0):
-    """Inputs for ``one_hot_broadcast(y, num_classes)``: always an explicit K."""
+def one_hot_broadcast_cases(seed=0, part="values"):
+    """Inputs for ``one_hot_broadcast(y, num_classes)``: always an explicit K (one part, ``"values"``)."""
     rng = np.random.default_rng(seed)
     cases = []
     for n, k in [(7, 3), (5, 5), (6, 9), (1, 2)]:
         y = _labels(rng, n, k, all_present=False)
         cases.append(Case(f"y of shape ({n},) with labels in [0, {k}), num_classes={k}", (y,), {"num_classes": k}))
     return cases
-
-
-def check_one_hot_broadcast(func, part="values", seed=0):
-    """Hidden-test entry point for ``one_hot_broadcast``; ``part="vectorized"`` also bans loops."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "one_hot_broadcast", part, ("values", "vectorized"), skip=HELPERS)
-    check(func, "one_hot_broadcast", one_hot_broadcast_cases(seed), judge_one_hot, helpers=HELPERS)
 
 
 def encode_labels_cases(seed=0, part="ints"):
@@ -187,9 +170,3 @@ def judge_encode_labels(name, case, outcome):
     if np.any(indices < 0) or np.any(indices >= len(classes)) or not np.array_equal(classes[indices], labels):
         fail(name, case, "classes[indices] does not give back labels",
              "indices[i] must be the position of labels[i] in classes (0-based)")
-
-
-def check_encode_labels(func, part="ints", seed=0):
-    """Hidden-test entry point for ``encode_labels(labels)``."""
-    __tracebackhide__ = True  # noqa: F841
-    check(func, "encode_labels", encode_labels_cases(seed, part), judge_encode_labels, helpers=HELPERS)

@@ -7,18 +7,17 @@ separates correct code from one-sided differences, float32 arithmetic or a
 wrong step.
 """
 
+import copy
+from dataclasses import replace
+
 import numpy as np
 
-from course_checks import manifest
 from course_checks.reference import reference
-from course_checks.core import Case, check, fail, judge_error, judge_hygiene, judge_outputs, select_part
+from course_checks.core import Case, fail, judge_error, judge_hygiene, judge_outputs
 
 ref = reference("gradient_check")
 layers = reference("layers")
 
-#: This notebook's graded functions: when one calls another, the judge sees the student's own result
-#: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
-HELPERS = manifest.helpers("gradient_check")
 
 THRESHOLD = 1e-7
 
@@ -90,10 +89,13 @@ def _scalar_functions(rng):
 
 
 def numerical_gradient_cases(seed=0, part="values"):
-    """Scalar functions of their argument (``"values"``), or functions that read x through a closure (``"in_place"``)."""
+    """Scalar functions of their argument (``"values"``), or functions that read x through a closure (``"in_place"``).
+
+    Each case knows its exact gradient (:attr:`Case.known`).
+    """
     rng = np.random.default_rng(seed)
     if part == "values":
-        return [Case(label, (f, x), tags=frozenset({"smooth"})) for label, f, x, _ in _scalar_functions(rng)]
+        return [Case(label, (f, x), tags=frozenset({"smooth"}), known=grad) for label, f, x, grad in _scalar_functions(rng)]
     cases = []
     for shape in [(3, 4), (5,)]:
         size = int(np.prod(shape))
@@ -101,7 +103,7 @@ def numerical_gradient_cases(seed=0, part="values"):
                      lambda x, A: 0.5 * np.exp(0.5 * x.ravel()) + _quadratic_gradient(A, x.ravel()))
         loss = ClosureLoss(x, A)
         cases.append(Case(f"f ignores its argument and reads x (shape {shape}) itself, like lambda _: net.loss()",
-                          (loss, loss.x), tags=frozenset({"closure"})))
+                          (loss, loss.x), tags=frozenset({"closure"}), known=loss.gradient()))
     return cases
 
 
@@ -152,25 +154,9 @@ def _judge_gradient(name, case, outcome, expected, shape, hint_dout=None):
          "perturb one entry at a time, restore it before the next, and fill the same entry of the gradient")
 
 
-def check_numerical_gradient(func, part="values", seed=0):
-    """Hidden-test entry point for ``numerical_gradient(f, x, h=1e-5)``: parts values, in_place."""
-    __tracebackhide__ = True  # noqa: F841
-    chosen = select_part(func, "numerical_gradient", part, ("values", "in_place"))
-    gradients = {}
-    if chosen == "values":
-        for label, _, _, grad in _scalar_functions(np.random.default_rng(seed)):
-            gradients[label] = grad
-    cases = numerical_gradient_cases(seed, chosen)
-
-    def judge(name, case, outcome):
-        f, x = case.args
-        if isinstance(f, ClosureLoss):
-            expected = f.gradient()
-        else:
-            expected = gradients[case.label]
-        _judge_gradient(name, case, outcome, expected, x.shape)
-
-    check(func, "numerical_gradient", cases, judge, helpers=HELPERS)
+def judge_numerical_gradient(name, case, outcome):
+    """Judge a numerical gradient against the case's exact one."""
+    _judge_gradient(name, case, outcome, case.known, case.args[1].shape)
 
 
 # --- numerical_gradient_array ---------------------------------------------------------------------
@@ -208,33 +194,22 @@ def _array_cases(seed, part):
 
 
 def numerical_gradient_array_cases(seed=0, part="values"):
-    """(f, x, dout) cases with known gradients; see :func:`_array_cases`."""
-    return [case for case, _ in _array_cases(seed, part)]
+    """(f, x, dout) cases tagged with the part, each knowing its exact gradient; see :func:`_array_cases`."""
+    return [replace(case, tags=frozenset({part}), known=grad) for case, grad in _array_cases(seed, part)]
 
 
-def check_numerical_gradient_array(func, part="values", seed=0):
-    """Hidden-test entry point for ``numerical_gradient_array(f, x, dout, h=1e-5)``: parts values, views."""
-    __tracebackhide__ = True  # noqa: F841
-    chosen = select_part(func, "numerical_gradient_array", part, ("values", "views"))
-    pairs = _array_cases(seed, chosen)
-    expected = {case.label: grad for case, grad in pairs}
-
-    def judge(name, case, outcome):
-        f, x, dout = case.args
-        ones = ref.numerical_gradient_array(f, x.copy(), np.ones_like(dout))
-        _judge_gradient(name, case, outcome, expected[case.label], x.shape, hint_dout=ones)
-
-    def judge_views(name, case, outcome):
+def judge_numerical_gradient_array(name, case, outcome):
+    """Judge a numerical gradient of sum(f(x) * dout) against the exact one; for views, say why it is 0."""
+    f, x, dout = case.args
+    if "views" in case.tags:
         judge_error(name, case, outcome)
         got = outcome.value
-        if isinstance(got, np.ndarray) and got.shape == case.args[1].shape and not np.any(got):
+        if isinstance(got, np.ndarray) and got.shape == x.shape and not np.any(got):
             fail(name, case, "the gradient is 0 everywhere, but f's output depends on x",
                  "f returns a view of x: f(x) evaluated at x + h changes when you then set x - h, so plus and "
                  "minus end up equal; copy each output (f(x).copy())")
-        judge(name, case, outcome)
-
-    check(func, "numerical_gradient_array", [case for case, _ in pairs],
-          judge if chosen == "values" else judge_views, helpers=HELPERS)
+    ones = ref.numerical_gradient_array(f, x.copy(), np.ones_like(dout))
+    _judge_gradient(name, case, outcome, case.known, x.shape, hint_dout=ones)
 
 
 # --- relative_error -------------------------------------------------------------------------------
@@ -260,46 +235,40 @@ def relative_error_cases(seed=0, part="values"):
             Case("a = 0 and b = 1e-12 at one entry, shape (2,)", (np.array([0.0, 3.0]), np.array([1e-12, 3.0])))]
 
 
-def check_relative_error(func, part="values", seed=0):
-    """Hidden-test entry point for ``relative_error(a, b)``: parts values, zeros."""
-    __tracebackhide__ = True  # noqa: F841
-    chosen = select_part(func, "relative_error", part, ("values", "zeros"))
-
-    def judge(name, case, outcome):
-        judge_error(name, case, outcome, {"only integer": "np.max(a, b) reads b as an axis; the elementwise "
-                                          "maximum of two arrays is np.maximum(1e-8, ...)"})
-        a, b = case.args
-        expected = ref.relative_error(a, b)
-        got = outcome.value
-        if isinstance(got, np.ndarray) and got.ndim > 0:
-            fail(name, case, f"returned an array of shape {got.shape}, expected one number",
-                 "take the largest entry (np.max) of the elementwise relative errors")
-        try:
-            value = float(got)
-        except (TypeError, ValueError):
-            fail(name, case, f"returned {type(got).__name__}, expected a float")
-        if np.isnan(value):
-            fail(name, case, "returned nan", "where a and b are both 0, |a| + |b| is 0: divide by "
-                 "np.maximum(1e-8, |a| + |b|) instead")
-        judge_hygiene(name, case, outcome)
-        if np.isclose(value, expected, rtol=1e-9, atol=1e-15):
-            return
-        a, b = np.asarray(a, float), np.asarray(b, float)
-        diffs = np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
-        if np.isclose(value, diffs.mean(), rtol=1e-9, atol=0):
-            fail(name, case, "returned the mean relative error", "return the largest one: one bad entry is a bug")
-        if np.isclose(value, np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a + b))), rtol=1e-9, atol=0):
-            fail(name, case, "is wrong where a and b have opposite signs", "the denominator is |a| + |b|, not |a + b|")
-        if np.isclose(value, np.max(np.abs(a - b)), rtol=1e-9, atol=0):
-            fail(name, case, "returned the absolute difference", "divide by max(1e-8, |a| + |b|)")
-        fail(name, case, f"returned {value:.6g}, which is not max |a - b| / max(1e-8, |a| + |b|)")
-
-    check(func, "relative_error", relative_error_cases(seed, chosen), judge, helpers=HELPERS)
+def judge_relative_error(name, case, outcome):
+    """Compare one ``relative_error`` outcome with the reference."""
+    judge_error(name, case, outcome, {"only integer": "np.max(a, b) reads b as an axis; the elementwise "
+                                      "maximum of two arrays is np.maximum(1e-8, ...)"})
+    a, b = case.args
+    expected = ref.relative_error(a, b)
+    got = outcome.value
+    if isinstance(got, np.ndarray) and got.ndim > 0:
+        fail(name, case, f"returned an array of shape {got.shape}, expected one number",
+             "take the largest entry (np.max) of the elementwise relative errors")
+    try:
+        value = float(got)
+    except (TypeError, ValueError):
+        fail(name, case, f"returned {type(got).__name__}, expected a float")
+    if np.isnan(value):
+        fail(name, case, "returned nan", "where a and b are both 0, |a| + |b| is 0: divide by "
+             "np.maximum(1e-8, |a| + |b|) instead")
+    judge_hygiene(name, case, outcome)
+    if np.isclose(value, expected, rtol=1e-9, atol=1e-15):
+        return
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    diffs = np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
+    if np.isclose(value, diffs.mean(), rtol=1e-9, atol=0):
+        fail(name, case, "returned the mean relative error", "return the largest one: one bad entry is a bug")
+    if np.isclose(value, np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a + b))), rtol=1e-9, atol=0):
+        fail(name, case, "is wrong where a and b have opposite signs", "the denominator is |a| + |b|, not |a + b|")
+    if np.isclose(value, np.max(np.abs(a - b)), rtol=1e-9, atol=0):
+        fail(name, case, "returned the absolute difference", "divide by max(1e-8, |a| + |b|)")
+    fail(name, case, f"returned {value:.6g}, which is not max |a - b| / max(1e-8, |a| + |b|)")
 
 
 # --- sparse_gradient_check ------------------------------------------------------------------------
 
-def _sparse_cases(seed, part):
+def sparse_gradient_check_cases(seed=0, part="values"):
     """(f, x, analytic_grad, num_checks, rng) with some analytic entries planted wrong."""
     rng = np.random.default_rng(seed)
     cases = []
@@ -315,7 +284,7 @@ def _sparse_cases(seed, part):
         label = (f"f(x) = sum(x**2 / 2 + c * x), x of shape {shape}, an analytic gradient with about 30% of its "
                  f"entries wrong, num_checks={num}")
         if part == "sampling":
-            label += f", rng = np.random.default_rng(1234) (call {k + 1} of 2)"
+            label += ", rng = np.random.default_rng(1234), called twice with identically seeded generators"
         cases.append(Case(label, (lambda v, c=c: float(np.sum(v ** 2 / 2 + c * v)), x, grad, num, generator),
                           tags=frozenset({part})))
     return cases
@@ -329,61 +298,65 @@ def _error_window(true, analytic, spread=1e-6):
     return low, max(ends)
 
 
-def check_sparse_gradient_check(func, part="values", seed=0):
-    """Hidden-test entry point for ``sparse_gradient_check(f, x, analytic_grad, num_checks, rng, h=1e-5)``.
+def call_sparse_gradient_check(func):
+    """Call ``func`` twice, with two copies of the case's generator: the same seed must choose the same indices."""
+    def twice(f, x, analytic_grad, num_checks, rng):
+        twin = copy.deepcopy(rng)
+        return tuple(func(f, x, analytic_grad, num_checks, generator) for generator in (rng, twin))
+    return twice
 
-    Parts: ``values`` (each reported error is the error at the reported index)
-    and ``sampling`` (a new index for every check, drawn with ``rng``).
-    """
-    __tracebackhide__ = True  # noqa: F841
-    chosen = select_part(func, "sparse_gradient_check", part, ("values", "sampling"))
-    first_indices = []
 
-    def judge(name, case, outcome):
-        f, x, grad, num_checks, _ = case.args
-        judge_error(name, case, outcome)
-        got = outcome.value
-        if not isinstance(got, (tuple, list)) or len(got) != 2:
-            fail(name, case, f"returned {type(got).__name__}, expected a pair (indices, errors)")
-        indices, errors = (np.asarray(v) for v in got)
-        if indices.shape != (num_checks, x.ndim) or not np.issubdtype(indices.dtype, np.integer):
-            fail(name, case, f"indices has shape {indices.shape} and dtype {indices.dtype}, expected integers of "
-                 f"shape ({num_checks}, {x.ndim})", "one row per check, one column per axis of x: np.stack(np.unravel_index(flat, x.shape), axis=1)")
-        if errors.shape != (num_checks,):
-            fail(name, case, f"errors has shape {errors.shape}, expected ({num_checks},)")
-        if np.any(indices < 0) or np.any(indices >= np.array(x.shape)):
-            fail(name, case, "an index is out of range", "draw each coordinate below x.shape along its axis")
-        if "argument 2" in outcome.mutated:
-            fail(name, case, "x is not the same afterwards", "put every perturbed entry back (x[i] = old)")
-        if "argument 3" in outcome.mutated:
-            fail(name, case, "modified analytic_grad", "read analytic_grad, don't write to it")
-        if outcome.warnings:
-            fail(name, case, f"emitted a warning ({outcome.warnings[0]})")
-        distinct = len({tuple(i) for i in indices})
-        if distinct == 1:
-            fail(name, case, f"all {num_checks} checks use the same index",
-                 "draw a new random index for every check (inside the loop, or num_checks of them at once)")
-        true_grad = x + f.__defaults__[0]
-        for index, error in zip(map(tuple, indices), errors):
-            low, high = _error_window(true_grad[index], grad[index])
-            if not low - 1e-6 - 1e-3 * high <= error <= high + 1e-6 + 1e-3 * high:
-                fail(name, case, f"the error reported for index {index} is not the error at that entry",
-                     "perturb x at the index you report and compare with analytic_grad at the same index")
-        if "sampling" in case.tags:
-            if distinct < num_checks // 2:
-                fail(name, case, f"only {distinct} different indices in {num_checks} checks of a 400-entry array",
-                     "draw each index uniformly at random")
-            if first_indices and not np.array_equal(first_indices[0], indices):
-                fail(name, case, "two calls with identically seeded rng chose different indices",
-                     "draw the indices with the rng argument (rng.integers), not np.random")
-            first_indices.append(indices)
+def _judge_sparse_result(name, case, outcome, got):
+    """Judge one call's ``(indices, errors)``; return the indices."""
+    f, x, grad, num_checks, _ = case.args
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        fail(name, case, f"returned {type(got).__name__}, expected a pair (indices, errors)")
+    indices, errors = (np.asarray(v) for v in got)
+    if indices.shape != (num_checks, x.ndim) or not np.issubdtype(indices.dtype, np.integer):
+        fail(name, case, f"indices has shape {indices.shape} and dtype {indices.dtype}, expected integers of "
+             f"shape ({num_checks}, {x.ndim})",
+             "one row per check, one column per axis of x: np.stack(np.unravel_index(flat, x.shape), axis=1)")
+    if errors.shape != (num_checks,):
+        fail(name, case, f"errors has shape {errors.shape}, expected ({num_checks},)")
+    if np.any(indices < 0) or np.any(indices >= np.array(x.shape)):
+        fail(name, case, "an index is out of range", "draw each coordinate below x.shape along its axis")
+    if "argument 2" in outcome.mutated:
+        fail(name, case, "x is not the same afterwards", "put every perturbed entry back (x[i] = old)")
+    if "argument 3" in outcome.mutated:
+        fail(name, case, "modified analytic_grad", "read analytic_grad, don't write to it")
+    if outcome.warnings:
+        fail(name, case, f"emitted a warning ({outcome.warnings[0]})")
+    distinct = len({tuple(i) for i in indices})
+    if distinct == 1:
+        fail(name, case, f"all {num_checks} checks use the same index",
+             "draw a new random index for every check (inside the loop, or num_checks of them at once)")
+    true_grad = x + f.__defaults__[0]
+    for index, error in zip(map(tuple, indices), errors):
+        low, high = _error_window(true_grad[index], grad[index])
+        if not low - 1e-6 - 1e-3 * high <= error <= high + 1e-6 + 1e-3 * high:
+            fail(name, case, f"the error reported for index {index} is not the error at that entry",
+                 "perturb x at the index you report and compare with analytic_grad at the same index")
+    if "sampling" in case.tags and distinct < num_checks // 2:
+        fail(name, case, f"only {distinct} different indices in {num_checks} checks of a 400-entry array",
+             "draw each index uniformly at random")
+    return indices
 
-    check(func, "sparse_gradient_check", _sparse_cases(seed, chosen), judge, helpers=HELPERS)
+
+def judge_sparse_gradient_check(name, case, outcome):
+    """Judge both calls (see :func:`call_sparse_gradient_check`): each reported error is the error at its index,
+    and, for ``"sampling"``, identically seeded generators choose the same indices."""
+    judge_error(name, case, outcome)
+    first, second = (_judge_sparse_result(name, case, outcome, got) for got in outcome.value)
+    if "sampling" in case.tags and not np.array_equal(first, second):
+        fail(name, case, "two calls with identically seeded rng chose different indices",
+             "draw the indices with the rng argument (rng.integers), not np.random")
 
 
 # --- find_buggy_layers ----------------------------------------------------------------------------
 
 def _sigmoid(x):
+    """The stable sigmoid, for the layers handed to the student's function: they run in the grading kernel,
+    where the reference (``solutions_lib.layers.sigmoid_forward``) is not available."""
     return np.exp(-np.logaddexp(0.0, -x))
 
 
@@ -411,10 +384,8 @@ def _layer_zoo(rng):
     return {name: (f, b, x.copy(), buggy) for name, (f, b, buggy) in zoo.items()}
 
 
-def check_find_buggy_layers(func, part="values", seed=0):
-    """Hidden-test entry point for ``find_buggy_layers(layers)``: layers it has never seen."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "find_buggy_layers", part, ("values",))
+def find_buggy_layers_cases(seed=0, part="values"):
+    """Two sets of layers the student has never seen, named layer_A0, ...; the buggy ones are the tags."""
     rng = np.random.default_rng(seed)
     zoo = _layer_zoo(rng)
     names = list(zoo)
@@ -425,56 +396,55 @@ def check_find_buggy_layers(func, part="values", seed=0):
         truth = {letters[n] for n in chosen if zoo[n][3]}
         cases.append(Case(f"{len(layers)} layers named layer_A{k}, layer_B{k}, ..., of which {len(truth)} have a "
                           "wrong backward", (layers,), tags=frozenset(truth)))
+    return cases
 
-    def judge(name, case, outcome):
-        judge_error(name, case, outcome)
-        got = outcome.value
-        if isinstance(got, str) or not hasattr(got, "__iter__"):
-            fail(name, case, f"returned {type(got).__name__}, expected a set of layer names")
-        got = set(got)
-        truth = set(case.tags)
-        unknown = got - set(case.args[0])
-        if unknown:
-            fail(name, case, f"returned names that are not layers: {sorted(unknown)[:3]}")
-        if got == set(case.args[0]) - truth and truth != got:
-            fail(name, case, "returned the correct layers instead of the buggy ones",
-                 "a layer is buggy when the relative error is *above* the threshold")
-        missed, flagged = truth - got, got - truth
-        used = sorted({call["name"] for call in outcome.calls if isinstance(call, dict) and "name" in call})
-        relies = (f"; find_buggy_layers ran your own {' and '.join(used)}: if a check of those fails, fix it first"
-                  if used else "")
-        if flagged:
-            fail(name, case, f"flagged {len(flagged)} correct layer(s) as buggy, e.g. {sorted(flagged)[0]}",
-                 "compare the backward pass with numerical_gradient_array(lambda v: forward(v)[0], x, dout) for the "
-                 "same dout, and use the course's threshold (1e-6 near kinks), not a tighter one" + relies)
-        if missed:
-            fail(name, case, f"missed {len(missed)} buggy layer(s), e.g. {sorted(missed)[0]}",
-                 "use a random dout (not ones) and flag any relative error above 1e-6" + relies)
 
-    check(func, "find_buggy_layers", cases, judge, helpers=HELPERS)
+def judge_find_buggy_layers(name, case, outcome):
+    """Compare the set of layers flagged with the planted bugs; say when the student's own helpers ran."""
+    judge_error(name, case, outcome)
+    got = outcome.value
+    if isinstance(got, str) or not hasattr(got, "__iter__"):
+        fail(name, case, f"returned {type(got).__name__}, expected a set of layer names")
+    got = set(got)
+    truth = set(case.tags)
+    unknown = got - set(case.args[0])
+    if unknown:
+        fail(name, case, f"returned names that are not layers: {sorted(unknown)[:3]}")
+    if got == set(case.args[0]) - truth and truth != got:
+        fail(name, case, "returned the correct layers instead of the buggy ones",
+             "a layer is buggy when the relative error is *above* the threshold")
+    missed, flagged = truth - got, got - truth
+    used = sorted({call["name"] for call in outcome.calls if isinstance(call, dict) and "name" in call})
+    relies = (f"; find_buggy_layers ran your own {' and '.join(used)}: if a check of those fails, fix it first"
+              if used else "")
+    if flagged:
+        fail(name, case, f"flagged {len(flagged)} correct layer(s) as buggy, e.g. {sorted(flagged)[0]}",
+             "compare the backward pass with numerical_gradient_array(lambda v: forward(v)[0], x, dout) for the "
+             "same dout, and use the course's threshold (1e-6 near kinks), not a tighter one" + relies)
+    if missed:
+        fail(name, case, f"missed {len(missed)} buggy layer(s), e.g. {sorted(missed)[0]}",
+             "use a random dout (not ones) and flag any relative error above 1e-6" + relies)
 
 
 # --- softplus_backward ----------------------------------------------------------------------------
 
-def check_softplus_backward(func, part="values", seed=0):
-    """Hidden-test entry point for ``softplus_backward(dout, cache)`` with ``cache = x``: parts values, stable."""
-    __tracebackhide__ = True  # noqa: F841
-    chosen = select_part(func, "softplus_backward", part, ("values", "stable"))
+def softplus_backward_cases(seed=0, part="values"):
+    """(dout, x) with x of several shapes (``"values"``) or near +/-1000 (``"stable"``)."""
     rng = np.random.default_rng(seed)
-    if chosen == "values":
+    if part == "values":
         xs = [("x of shape (4, 3), standard normal times 3", 3 * rng.standard_normal((4, 3))),
               ("x of shape (2, 3, 2)", rng.standard_normal((2, 3, 2)))]
     else:
         xs = [("x with entries from -1000 to 1000", np.array([[-1000.0, -710.0, -40.0, 0.0], [40.0, 710.0, 1000.0, -745.5]])),
               ("x of shape (3, 3), entries near -1000", -1000 + rng.standard_normal((3, 3)))]
-    cases = [Case(label + ", dout of the same shape", (rng.standard_normal(x.shape), x)) for label, x in xs]
+    return [Case(label + ", dout of the same shape", (rng.standard_normal(x.shape), x)) for label, x in xs]
 
-    def judge(name, case, outcome):
-        if any("overflow" in w for w in outcome.warnings):
-            fail(name, case, "np.exp overflowed (it returns inf above about 709)",
-                 "exp(-x) overflows for x below about -709: use e = exp(-|x|), which is at most 1, as in the "
-                 "stable sigmoid")
-        judge_outputs(name, case, outcome, layers.softplus_backward(*case.args), ("dx",), {
-            "dx": "softplus'(x) = exp(x) / (1 + exp(x)) = sigmoid(x); compute it without a positive exponent"})
 
-    check(func, "softplus_backward", cases, judge, helpers=HELPERS)
+def judge_softplus_backward(name, case, outcome):
+    """Compare one ``softplus_backward`` outcome with the reference; an overflow is named first."""
+    if any("overflow" in w for w in outcome.warnings):
+        fail(name, case, "np.exp overflowed (it returns inf above about 709)",
+             "exp(-x) overflows for x below about -709: use e = exp(-|x|), which is at most 1, as in the "
+             "stable sigmoid")
+    judge_outputs(name, case, outcome, layers.softplus_backward(*case.args), ("dx",), {
+        "dx": "softplus'(x) = exp(x) / (1 + exp(x)) = sigmoid(x); compute it without a positive exponent"})

@@ -1,32 +1,26 @@
-"""Checks for assignment 03, notebook ``layers``: modular layers, initialisation, minibatches, SGD."""
+"""Checks for assignment 03, notebook ``layers``: modular layers, initialisation, minibatches, SGD.
+
+For each exercise, ``<exercise>_cases(seed, part)``, ``judge_<exercise>`` and, where the student's function is
+called in its own way, ``call_<exercise>``; the checks are generated from the manifest.
+"""
 
 import numpy as np
 
-from course_checks import manifest
 from course_checks.reference import reference
 from course_checks.core import (
     Case,
     Outcome,
-    check,
     close,
-    ensure_student_code,
     fail,
     judge_array,
     judge_error,
     judge_hygiene,
     judge_outputs,
     judge_overflow,
-    run,
-    select_part,
 )
 from course_checks.softmax_family import cross_entropy_cases, judge_cross_entropy
 
 ref = reference("layers")
-
-#: This notebook's graded functions: when one calls another, the judge sees the student's own result
-#: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
-HELPERS = manifest.helpers("layers")
-
 
 
 def _away_from_kink(rng, shape):
@@ -60,7 +54,7 @@ def judge_forward(name, case, outcome, expected_out, expected_cache, cache_desc,
 
 # --- affine ---------------------------------------------------------------------------------------
 
-def affine_cases(seed=0):
+def affine_cases(seed=0, part="values"):
     """(x, W, b) with N, D, M all different, and a square case."""
     rng = np.random.default_rng(seed)
     out = []
@@ -70,20 +64,17 @@ def affine_cases(seed=0):
     return out
 
 
-def check_affine_forward(func, part="values", seed=0):
-    """Hidden-test entry point for ``affine_forward(x, W, b)``."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "affine_forward", part, ("values",))
-
-    def judge(name, case, outcome):
-        out, cache = ref.affine_forward(*case.args)
-        judge_forward(name, case, outcome, out, cache, "(x, W, b), the three inputs in this order",
-                      "out = x @ W + b: a matrix product, then the bias added to every row")
-
-    check(func, "affine_forward", affine_cases(seed), judge, helpers=HELPERS)
+def judge_affine_forward(name, case, outcome):
+    """Compare one ``affine_forward`` outcome with the reference."""
+    out, cache = ref.affine_forward(*case.args)
+    judge_forward(name, case, outcome, out, cache, "(x, W, b), the three inputs in this order",
+                  "out = x @ W + b: a matrix product, then the bias added to every row")
 
 
-def affine_backward_cases(seed=0):
+affine_forward_cases = affine_cases
+
+
+def affine_backward_cases(seed=0, part="values"):
     """(dout, cache) pairs for ``affine_backward``."""
     rng = np.random.default_rng(seed)
     return [Case(c.label + f", dout of shape ({c.args[0].shape[0]}, {c.args[1].shape[1]})",
@@ -91,63 +82,48 @@ def affine_backward_cases(seed=0):
             for c in affine_cases(seed + 1000)]
 
 
-def check_affine_backward(func, part="values", seed=0):
-    """Hidden-test entry point for ``affine_backward(dout, cache)``."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "affine_backward", part, ("values",))
-
-    def judge(name, case, outcome):
-        judge_outputs(name, case, outcome, ref.affine_backward(*case.args), ("dx", "dW", "db"), {
-            "dx": "dx = dout @ W.T: a matrix product, not an elementwise *",
-            "dW": "dW = x.T @ dout: sums the outer products x_i dout_i^T over the batch",
-            "db": "db = dout.sum(axis=0): every sample adds to the bias gradient",
-        }, batch=case.args[0].shape[0])
-
-    check(func, "affine_backward", affine_backward_cases(seed), judge, helpers=HELPERS)
+def judge_affine_backward(name, case, outcome):
+    """Compare one ``affine_backward`` outcome with the reference."""
+    judge_outputs(name, case, outcome, ref.affine_backward(*case.args), ("dx", "dW", "db"), {
+        "dx": "dx = dout @ W.T: a matrix product, not an elementwise *",
+        "dW": "dW = x.T @ dout: sums the outer products x_i dout_i^T over the batch",
+        "db": "db = dout.sum(axis=0): every sample adds to the bias gradient",
+    }, batch=case.args[0].shape[0])
 
 
 # --- ReLU -----------------------------------------------------------------------------------------
 
-def relu_cases(seed=0):
+def relu_cases(seed=0, part="values"):
     """Inputs of several shapes (2-D and 3-D), kept away from 0."""
     rng = np.random.default_rng(seed)
     return [Case(f"x of shape {s}, entries at least 0.05 away from 0", (_away_from_kink(rng, s),))
             for s in [(5, 3), (4, 4), (2, 3, 4), (1, 7)]]
 
 
-def check_relu_forward(func, part="values", seed=0):
-    """Hidden-test entry point for ``relu_forward(x)``."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "relu_forward", part, ("values",))
-
-    def judge(name, case, outcome):
-        out, cache = ref.relu_forward(*case.args)
-        judge_forward(name, case, outcome, out, cache, "x, the input (pre-activation)",
-                      "out = max(0, x) elementwise (np.maximum, not np.max, which reduces)",
-                      {"scalar index": "np.max(a, axis) reduces one array along an axis; "
-                       "the elementwise maximum of two arrays is np.maximum(0, x)"})
-
-    check(func, "relu_forward", relu_cases(seed), judge, helpers=HELPERS)
+def judge_relu_forward(name, case, outcome):
+    """Compare one ``relu_forward`` outcome with the reference."""
+    out, cache = ref.relu_forward(*case.args)
+    judge_forward(name, case, outcome, out, cache, "x, the input (pre-activation)",
+                  "out = max(0, x) elementwise (np.maximum, not np.max, which reduces)",
+                  {"scalar index": "np.max(a, axis) reduces one array along an axis; "
+                   "the elementwise maximum of two arrays is np.maximum(0, x)"})
 
 
-def relu_backward_cases(seed=0):
+relu_forward_cases = relu_cases
+
+
+def relu_backward_cases(seed=0, part="values"):
     """(dout, x) pairs, with dout's signs independent of x's."""
     rng = np.random.default_rng(seed)
     return [Case(c.label + ", dout of the same shape with independent signs",
                  (rng.standard_normal(c.args[0].shape), c.args[0])) for c in relu_cases(seed + 1000)]
 
 
-def check_relu_backward(func, part="values", seed=0):
-    """Hidden-test entry point for ``relu_backward(dout, cache)``."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "relu_backward", part, ("values",))
-
-    def judge(name, case, outcome):
-        judge_outputs(name, case, outcome, ref.relu_backward(*case.args), ("dx",), {
-            "dx": "dx = dout where the input x (the cache) was positive, 0 elsewhere; "
-                  "the mask comes from x, not from dout, and dout is multiplied, not replaced"})
-
-    check(func, "relu_backward", relu_backward_cases(seed), judge, helpers=HELPERS)
+def judge_relu_backward(name, case, outcome):
+    """Compare one ``relu_backward`` outcome with the reference."""
+    judge_outputs(name, case, outcome, ref.relu_backward(*case.args), ("dx",), {
+        "dx": "dx = dout where the input x (the cache) was positive, 0 elsewhere; "
+              "the mask comes from x, not from dout, and dout is multiplied, not replaced"})
 
 
 # --- sigmoid --------------------------------------------------------------------------------------
@@ -163,111 +139,110 @@ def sigmoid_cases(seed=0, part="values"):
             Case("x of shape (3, 3), entries near -1000", (-1000 + rng.standard_normal((3, 3)),))]
 
 
-def check_sigmoid_forward(func, part="values", seed=0):
-    """Hidden-test entry point for ``sigmoid_forward(x)``: parts values, stable."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "sigmoid_forward", part, ("values", "stable"))
-
-    def judge(name, case, outcome):
-        out, cache = ref.sigmoid_forward(*case.args)
-        judge_forward(name, case, outcome, out, cache, "out, the output (post-activation)",
-                      "out = 1 / (1 + exp(-x)); for negative x use exp(x) / (1 + exp(x)) so no exponent is positive")
-
-    check(func, "sigmoid_forward", sigmoid_cases(seed, part), judge, helpers=HELPERS)
+def judge_sigmoid_forward(name, case, outcome):
+    """Compare one ``sigmoid_forward`` outcome with the reference."""
+    out, cache = ref.sigmoid_forward(*case.args)
+    judge_forward(name, case, outcome, out, cache, "out, the output (post-activation)",
+                  "out = 1 / (1 + exp(-x)); for negative x use exp(x) / (1 + exp(x)) so no exponent is positive")
 
 
-def check_sigmoid_backward(func, part="values", seed=0):
-    """Hidden-test entry point for ``sigmoid_backward(dout, cache)`` with ``cache = out``."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "sigmoid_backward", part, ("values",))
+sigmoid_forward_cases = sigmoid_cases
+
+
+def sigmoid_backward_cases(seed=0, part="values"):
+    """(dout, out) pairs, ``out`` a sigmoid's output strictly inside (0, 1)."""
     rng = np.random.default_rng(seed)
     cases = []
     for c in sigmoid_cases(seed + 1000):
-        out = np.exp(-np.logaddexp(0.0, -c.args[0]))  # a sigmoid's output, strictly inside (0, 1)
+        out = np.exp(-np.logaddexp(0.0, -c.args[0]))
         cases.append(Case(c.label.replace("x of", "cache (the sigmoid's output, in (0, 1)) of") + ", dout alike",
                           (rng.standard_normal(out.shape), out)))
+    return cases
 
-    def judge(name, case, outcome):
-        judge_outputs(name, case, outcome, ref.sigmoid_backward(*case.args), ("dx",), {
-            "dx": "the cache is the sigmoid's output out (post-activation): dx = dout * out * (1 - out), "
-                  "without applying the sigmoid again"})
 
-    check(func, "sigmoid_backward", cases, judge, helpers=HELPERS)
+def judge_sigmoid_backward(name, case, outcome):
+    """Compare one ``sigmoid_backward`` outcome with the reference."""
+    judge_outputs(name, case, outcome, ref.sigmoid_backward(*case.args), ("dx",), {
+        "dx": "the cache is the sigmoid's output out (post-activation): dx = dout * out * (1 - out), "
+              "without applying the sigmoid again"})
 
 
 # --- softmax cross-entropy ------------------------------------------------------------------------
 
-def check_softmax_cross_entropy(func, part="values", seed=0):
-    """Hidden-test entry point for ``softmax_cross_entropy(logits, Y)``: parts values, stable."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "softmax_cross_entropy", part, ("values", "stable"))
+def judge_softmax_cross_entropy(name, case, outcome):
+    """Compare one ``softmax_cross_entropy`` outcome with the reference."""
+    judge_error(name, case, outcome)
+    judge_overflow(name, case, outcome)
+    got = outcome.value
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        fail(name, case, f"returned {type(got).__name__}, expected a pair (loss, dlogits)")
+    loss_outcome = Outcome(value=got[0], mutated=outcome.mutated, warnings=outcome.warnings)
+    judge_cross_entropy(name, case, loss_outcome)
+    grad_outcome = Outcome(value=got[1], mutated=outcome.mutated, warnings=outcome.warnings)
+    judge_outputs(name, case, grad_outcome, ref.softmax_cross_entropy(*case.args)[1], ("dlogits",),
+                  {"dlogits": "dlogits = (softmax(logits) - Y) / N"}, batch=case.args[0].shape[0])
 
-    def judge(name, case, outcome):
-        judge_error(name, case, outcome)
-        judge_overflow(name, case, outcome)
-        got = outcome.value
-        if not isinstance(got, (tuple, list)) or len(got) != 2:
-            fail(name, case, f"returned {type(got).__name__}, expected a pair (loss, dlogits)")
-        loss_outcome = Outcome(value=got[0], mutated=outcome.mutated, warnings=outcome.warnings)
-        judge_cross_entropy(name, case, loss_outcome)
-        grad_outcome = Outcome(value=got[1], mutated=outcome.mutated, warnings=outcome.warnings)
-        judge_outputs(name, case, grad_outcome, ref.softmax_cross_entropy(*case.args)[1], ("dlogits",),
-                      {"dlogits": "dlogits = (softmax(logits) - Y) / N"}, batch=case.args[0].shape[0])
 
-    check(func, "softmax_cross_entropy", cross_entropy_cases(seed, part), judge, helpers=HELPERS)
+softmax_cross_entropy_cases = cross_entropy_cases
 
 
 # --- Xavier initialisation ------------------------------------------------------------------------
 
-def check_xavier_uniform(func, part="values", seed=0):
-    """Hidden-test entry point for ``xavier_uniform(fan_in, fan_out, rng)``."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "xavier_uniform", part, ("values",))
-    ensure_student_code(func, "xavier_uniform")
-    name = "xavier_uniform"
-    for fan_in, fan_out in [(64, 100), (100, 64), (10, 3), (300, 200)]:
-        case = Case(f"fan_in={fan_in}, fan_out={fan_out}, rng=np.random.default_rng(...)", (fan_in, fan_out))
-        outcomes = [run(lambda a, b: func(a, b, np.random.default_rng(seed)), case) for _ in range(2)]
-        judge_error(name, case, outcomes[0])
-        W = outcomes[0].value
-        if isinstance(W, np.ndarray) and W.shape == (fan_out, fan_in) and fan_in != fan_out:
-            fail(name, case, f"returned shape {W.shape}, expected ({fan_in}, {fan_out})",
-                 "W maps fan_in inputs to fan_out outputs: x @ W needs shape (fan_in, fan_out)")
-        judge_array(name, case, W, (fan_in, fan_out))
-        judge_hygiene(name, case, outcomes[0])
-        if not np.array_equal(W, outcomes[1].value):
-            fail(name, case, "two generators with the same seed gave different weights",
-                 "draw the numbers from rng (rng.uniform), not from np.random")
-        a = np.sqrt(6.0 / (fan_in + fan_out))
-        if np.all(W == W.flat[0]):
-            fail(name, case, "every weight is the same",
-                 "identical weights make every hidden unit compute the same thing; draw them at random")
-        if np.abs(W).max() > a:
-            fail(name, case, "some weights lie outside [-a, a] with a = sqrt(6 / (fan_in + fan_out))",
-                 "Glorot uniform draws from U(-a, a), with both fans in a")
-        if W.size >= 5000 and not 0.85 < W.var() / (a * a / 3) < 1.15:
-            fail(name, case, "the weights' spread is too small for U(-a, a)",
-                 "a = sqrt(6 / (fan_in + fan_out)); U(-a, a) has variance a^2 / 3")
+def xavier_uniform_cases(seed=0, part="values"):
+    """Fan sizes, square and not, small and large; the generator's seed comes with them."""
+    return [Case(f"fan_in={fan_in}, fan_out={fan_out}, rng=np.random.default_rng(...)", (fan_in, fan_out, seed))
+            for fan_in, fan_out in [(64, 100), (100, 64), (10, 3), (300, 200)]]
+
+
+def call_xavier_uniform(func):
+    """Call ``func`` twice, each time with a new generator of the case's seed."""
+    return lambda fan_in, fan_out, seed: tuple(func(fan_in, fan_out, np.random.default_rng(seed)) for _ in range(2))
+
+
+def judge_xavier_uniform(name, case, outcome):
+    """Judge the weights of two calls with identically seeded generators: shape, bounds, spread, reproducibility."""
+    fan_in, fan_out, _ = case.args
+    judge_error(name, case, outcome)
+    W, again = outcome.value
+    if isinstance(W, np.ndarray) and W.shape == (fan_out, fan_in) and fan_in != fan_out:
+        fail(name, case, f"returned shape {W.shape}, expected ({fan_in}, {fan_out})",
+             "W maps fan_in inputs to fan_out outputs: x @ W needs shape (fan_in, fan_out)")
+    judge_array(name, case, W, (fan_in, fan_out))
+    judge_hygiene(name, case, outcome)
+    if not np.array_equal(W, again):
+        fail(name, case, "two generators with the same seed gave different weights",
+             "draw the numbers from rng (rng.uniform), not from np.random")
+    a = np.sqrt(6.0 / (fan_in + fan_out))
+    if np.all(W == W.flat[0]):
+        fail(name, case, "every weight is the same",
+             "identical weights make every hidden unit compute the same thing; draw them at random")
+    if np.abs(W).max() > a:
+        fail(name, case, "some weights lie outside [-a, a] with a = sqrt(6 / (fan_in + fan_out))",
+             "Glorot uniform draws from U(-a, a), with both fans in a")
+    if W.size >= 5000 and not 0.85 < W.var() / (a * a / 3) < 1.15:
+        fail(name, case, "the weights' spread is too small for U(-a, a)",
+             "a = sqrt(6 / (fan_in + fan_out)); U(-a, a) has variance a^2 / 3")
 
 
 # --- minibatches ----------------------------------------------------------------------------------
 
-def _collect(func, calls=2):
-    """Call iterate_minibatches ``calls`` times with one fresh rng; materialise every batch."""
-    def collect(X, Y, batch_size, seed):
+def call_iterate_minibatches(func):
+    """Three passes, every batch materialised: two calls with one generator, then one with a new one of the same seed."""
+    def passes(X, Y, batch_size, seed):
         rng = np.random.default_rng(seed)
-        return [[(np.asarray(b[0]), np.asarray(b[1])) for b in func(X, Y, batch_size, rng)] for _ in range(calls)]
-    return collect
+        calls = [(func, rng), (func, rng), (func, np.random.default_rng(seed))]
+        return [[(np.asarray(b[0]), np.asarray(b[1])) for b in f(X, Y, batch_size, r)] for f, r in calls]
+    return passes
 
 
-def minibatch_cases(seed=0):
-    """Data with identifiable rows: X[i, 0] == i; Y one-hot of i % K."""
+def iterate_minibatches_cases(seed=0, part="coverage"):
+    """Data with identifiable rows: X[i, 0] == i; Y one-hot of i % K; tagged with the part."""
     cases = []
     for n, d, k, batch in [(23, 3, 4, 5), (20, 2, 3, 4), (7, 4, 2, 10), (9, 1, 3, 1)]:
         X = np.arange(n * d, dtype=np.float64).reshape(n, d) / d
         Y = np.eye(k)[np.arange(n) % k]
         label = f"X of shape ({n}, {d}), Y ({n}, {k}), batch_size={batch}"
-        cases.append(Case(label, (X, Y, batch, seed + n)))
+        cases.append(Case(label, (X, Y, batch, seed + n), tags=frozenset({part})))
     return cases
 
 
@@ -304,33 +279,25 @@ def _judge_batches(name, case, batches):
     return seen
 
 
-def check_iterate_minibatches(func, part="coverage", seed=0):
-    """Hidden-test entry point for ``iterate_minibatches``: parts coverage, shuffling."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "iterate_minibatches", part, ("coverage", "shuffling"))
-    ensure_student_code(func, "iterate_minibatches")
-    name = "iterate_minibatches"
-    for case in minibatch_cases(seed):
-        outcome = run(_collect(func), case)
-        judge_error(name, case, outcome)
-        judge_hygiene(name, case, outcome)
-        first, second = (_judge_batches(name, case, b) for b in outcome.value)
-        if part == "shuffling":
-            if np.array_equal(first, np.arange(len(first))):
-                fail(name, case, "rows come in their original order", "shuffle the row order with rng.permutation")
-            if np.array_equal(first, second):
-                fail(name, case, "a second call with the same rng gave the same order",
-                     "draw a new permutation from rng at every call (don't reseed, don't cache it)")
-            again = run(_collect(func), case)
-            if again.error is not None or not np.array_equal(
-                    first, np.concatenate([np.rint(xb[:, 0]).astype(int) for xb, _ in again.value[0]])):
-                fail(name, case, "two generators with the same seed gave different orders",
-                     "the order must come from rng (rng.permutation), not from np.random")
+def judge_iterate_minibatches(name, case, outcome):
+    """Judge three passes (see :func:`call_iterate_minibatches`): coverage always, shuffling for that part."""
+    judge_error(name, case, outcome)
+    judge_hygiene(name, case, outcome)
+    first, second, again = (_judge_batches(name, case, b) for b in outcome.value)
+    if "shuffling" in case.tags:
+        if np.array_equal(first, np.arange(len(first))):
+            fail(name, case, "rows come in their original order", "shuffle the row order with rng.permutation")
+        if np.array_equal(first, second):
+            fail(name, case, "a second call with the same rng gave the same order",
+                 "draw a new permutation from rng at every call (don't reseed, don't cache it)")
+        if not np.array_equal(first, again):
+            fail(name, case, "two generators with the same seed gave different orders",
+                 "the order must come from rng (rng.permutation), not from np.random")
 
 
 # --- one SGD step -----------------------------------------------------------------------------------
 
-def sgd_cases(seed=0):
+def sgd_cases(seed=0, part="values"):
     """(params, X, Y, learning_rate) for the two-layer ReLU net."""
     rng = np.random.default_rng(seed)
     cases = []
@@ -343,34 +310,31 @@ def sgd_cases(seed=0):
     return cases
 
 
-def check_sgd_step(func, part="values", seed=0):
-    """Hidden-test entry point for ``sgd_step(params, X, Y, learning_rate)``."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "sgd_step", part, ("values",))
+def judge_sgd_step(name, case, outcome):
+    """Compare one ``sgd_step`` outcome with the reference."""
+    params, X, Y, lr = case.args
+    loss, new = ref.sgd_step(*case.args)
+    judge_error(name, case, outcome)
+    got = outcome.value
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        fail(name, case, f"returned {type(got).__name__}, expected a pair (loss, new_params)")
+    judge_hygiene(name, case, outcome)
+    got_loss = got[0]
+    if np.ndim(got_loss) != 0 or not np.isfinite(got_loss):
+        fail(name, case, "loss must be a single finite number")
+    if not np.isclose(got_loss, loss, rtol=1e-7):
+        if np.isclose(got_loss, ref.two_layer_loss(new, X, Y)[0], rtol=1e-7):
+            fail(name, case, "the loss was computed after the update", "report the loss at the parameters you were given")
+        fail(name, case, "the loss is wrong", "mean cross-entropy of the two-layer net at the given parameters")
+    got_new = got[1]
+    if isinstance(got_new, dict) and set(got_new) == set(new) and all(
+            np.shape(got_new[k]) == new[k].shape and close(got_new[k] - params[k], params[k] - new[k]) for k in new):
+        fail(name, case, "the step goes uphill", "subtract learning_rate * gradient from each parameter")
+    judge_outputs(name, case, Outcome(value=got_new), new, (), hints={
+        "W1": "every gradient must be computed at the given parameters before any of them changes "
+              "(backpropagate through the old W2)",
+        "b1": "every gradient must be computed at the given parameters before any of them changes",
+        "W2": "new W2 = W2 - learning_rate * dW2", "b2": "new b2 = b2 - learning_rate * db2"})
 
-    def judge(name, case, outcome):
-        params, X, Y, lr = case.args
-        loss, new = ref.sgd_step(*case.args)
-        judge_error(name, case, outcome)
-        got = outcome.value
-        if not isinstance(got, (tuple, list)) or len(got) != 2:
-            fail(name, case, f"returned {type(got).__name__}, expected a pair (loss, new_params)")
-        judge_hygiene(name, case, outcome)
-        got_loss = got[0]
-        if np.ndim(got_loss) != 0 or not np.isfinite(got_loss):
-            fail(name, case, "loss must be a single finite number")
-        if not np.isclose(got_loss, loss, rtol=1e-7):
-            if np.isclose(got_loss, ref.two_layer_loss(new, X, Y)[0], rtol=1e-7):
-                fail(name, case, "the loss was computed after the update", "report the loss at the parameters you were given")
-            fail(name, case, "the loss is wrong", "mean cross-entropy of the two-layer net at the given parameters")
-        got_new = got[1]
-        if isinstance(got_new, dict) and set(got_new) == set(new) and all(
-                np.shape(got_new[k]) == new[k].shape and close(got_new[k] - params[k], params[k] - new[k]) for k in new):
-            fail(name, case, "the step goes uphill", "subtract learning_rate * gradient from each parameter")
-        judge_outputs(name, case, Outcome(value=got_new), new, (), hints={
-            "W1": "every gradient must be computed at the given parameters before any of them changes "
-                  "(backpropagate through the old W2)",
-            "b1": "every gradient must be computed at the given parameters before any of them changes",
-            "W2": "new W2 = W2 - learning_rate * dW2", "b2": "new b2 = b2 - learning_rate * db2"})
 
-    check(func, "sgd_step", sgd_cases(seed), judge, helpers=HELPERS)
+sgd_step_cases = sgd_cases

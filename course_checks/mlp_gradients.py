@@ -7,15 +7,10 @@ hidden activations ``h`` (N, H) and the weights; ``compute_gradients`` takes
 
 import numpy as np
 
-from course_checks import manifest
 from course_checks.reference import reference
-from course_checks.core import Case, check, fail, judge_outputs, select_part
+from course_checks.core import Case, fail, judge_outputs
 
 ref = reference("mlp_gradients")
-
-#: This notebook's graded functions: when one calls another, the judge sees the student's own result
-#: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
-HELPERS = manifest.helpers("mlp_gradients")
 
 
 _SIZES = [(7, 2, 5, 3), (4, 4, 4, 4), (10, 3, 6, 2), (1, 2, 3, 4), (12, 5, 8, 6)]
@@ -29,7 +24,7 @@ def _network(rng, n, d, hidden, k):
     return X, y, theta
 
 
-def network_cases(seed=0):
+def network_cases(seed=0, part="values"):
     """(X, y, theta) for compute_gradients: N != D != H != K, and all equal."""
     rng = np.random.default_rng(seed)
     cases = []
@@ -40,7 +35,7 @@ def network_cases(seed=0):
     return cases
 
 
-def step_cases(seed=0):
+def step_cases(seed=0, part="values"):
     """Error signals G (N, K), hidden activations h (N, H, with zeros), and W2 / X for the step functions."""
     rng = np.random.default_rng(seed)
     cases = []
@@ -64,34 +59,26 @@ _STEP_HINTS = {
 }
 
 
-def _check_step(func, function, part, seed):
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, function, part, ("values", "vectorized"), skip=HELPERS)
-    cases = [Case(c.label, _STEP_ARGS[function](*c.args)) for c in step_cases(seed)]
+def _step_cases(function):
+    """``<function>_cases(seed, part)``: the arguments of ``function`` taken from :func:`step_cases`."""
+    def cases(seed=0, part="values"):
+        return [Case(c.label, _STEP_ARGS[function](*c.args)) for c in step_cases(seed)]
 
-    def judge(name, case, outcome):
-        batch = case.args[0].shape[0]
-        judge_outputs(name, case, outcome, getattr(ref, function)(*case.args), (function.replace("grad_", "dJ/d"),),
-                      {function.replace("grad_", "dJ/d"): _STEP_HINTS[function]}, batch=batch)
-
-    check(func, function, cases, judge, helpers=HELPERS)
+    cases.__name__ = f"{function}_cases"
+    return cases
 
 
-def _step_entry_point(function, signature):
-    """The hidden-test entry point ``check_<function>(func, part="values", seed=0)``."""
-    def entry(func, part="values", seed=0):
-        __tracebackhide__ = True  # noqa: F841
-        _check_step(func, function, part, seed)
-
-    entry.__name__ = entry.__qualname__ = f"check_{function}"
-    entry.__doc__ = f"Hidden-test entry point for ``{signature}``: parts values, vectorized."
-    return entry
+grad_b2_cases, grad_W2_cases, grad_b1_cases, grad_W1_cases = (_step_cases(f) for f in _STEP_ARGS)
 
 
-check_grad_b2 = _step_entry_point("grad_b2", "grad_b2(G)")
-check_grad_W2 = _step_entry_point("grad_W2", "grad_W2(h, G)")
-check_grad_b1 = _step_entry_point("grad_b1", "grad_b1(G, h, W2)")
-check_grad_W1 = _step_entry_point("grad_W1", "grad_W1(X, G, h, W2)")
+def judge_step(name, case, outcome):
+    """Compare one outcome of the step exercise ``name`` (``grad_b2``, ...) with the reference."""
+    label = name.replace("grad_", "dJ/d")
+    judge_outputs(name, case, outcome, getattr(ref, name)(*case.args), (label,), {label: _STEP_HINTS[name]},
+                  batch=case.args[0].shape[0])
+
+
+judge_grad_b2 = judge_grad_W2 = judge_grad_b1 = judge_grad_W1 = judge_step
 
 
 def judge_compute_gradients(name, case, outcome):
@@ -116,11 +103,4 @@ def judge_compute_gradients(name, case, outcome):
     })
 
 
-def check_compute_gradients(func, part="values", seed=0):
-    """Hidden-test entry point for ``compute_gradients(X, y, theta)``: parts values, vectorized."""
-    __tracebackhide__ = True  # noqa: F841
-    select_part(func, "compute_gradients", part, ("values", "vectorized"), skip=HELPERS)
-    check(func, "compute_gradients", network_cases(seed), judge_compute_gradients, helpers=HELPERS)
-
-
-__all__ = ["check_compute_gradients", "check_grad_W1", "check_grad_W2", "check_grad_b1", "check_grad_b2"]
+compute_gradients_cases = network_cases

@@ -1,4 +1,4 @@
-"""Checks for assignment 02, the softmax family and cross-entropy.
+"""Checks for assignment 02, the softmax family and cross-entropy: ``<exercise>_cases`` and ``judge_<exercise>``.
 
 Parts: ``"values"`` (ordinary logits, N != K and square shapes), ``"stable"``
 (logits near +/-1000, rows far apart, huge spreads; no warnings allowed) and,
@@ -7,25 +7,18 @@ for softmax, ``"vectorized"`` (no Python loops, and correct values).
 
 import numpy as np
 
-from course_checks import manifest
 from course_checks.reference import reference
 from course_checks.core import (
     Case,
-    check,
     close,
     fail,
     judge_array,
     judge_error,
     judge_hygiene,
     judge_overflow,
-    select_part,
 )
 
 ref = reference("softmax_family")
-
-#: This notebook's graded functions: when one calls another, the judge sees the student's own result
-#: for that call (see :mod:`course_checks.reference`), so that each bug costs points on its own exercise only.
-HELPERS = manifest.helpers("softmax_family")
 
 
 _SHAPES = [(5, 3), (4, 4), (2, 7), (1, 3), (6, 6)]
@@ -98,13 +91,6 @@ def judge_softmax(name, case, outcome):
              "keepdims=True so that shape (N, 1) lines up with the rows")
 
 
-def check_softmax(func, part="values", seed=0):
-    """Hidden-test entry point for ``softmax(Z)``: parts values, stable, vectorized."""
-    __tracebackhide__ = True  # noqa: F841
-    part = select_part(func, "softmax", part, ("values", "stable", "vectorized"), skip=HELPERS)
-    check(func, "softmax", logits_cases(seed, part), judge_softmax, helpers=HELPERS)
-
-
 def judge_logsumexp(name, case, outcome):
     """Compare one ``logsumexp`` outcome with the reference."""
     judge_error(name, case, outcome)
@@ -122,12 +108,6 @@ def judge_logsumexp(name, case, outcome):
         fail(name, case, "every row is off by its max", "after log(sum(exp(Z - m))), add the max m back")
     if not close(got, expected):
         fail(name, case, "values are wrong", "reduce over axis=1 (one value per row) and use the row max m")
-
-
-def check_logsumexp(func, part="values", seed=0):
-    """Hidden-test entry point for ``logsumexp(Z)``: parts values, stable."""
-    __tracebackhide__ = True  # noqa: F841
-    check(func, "logsumexp", logits_cases(seed, part), judge_logsumexp, helpers=HELPERS)
 
 
 def judge_log_softmax(name, case, outcome):
@@ -155,12 +135,6 @@ def judge_log_softmax(name, case, outcome):
              "clipping or adding eps inside the log changes tiny probabilities; use Z - logsumexp(Z)")
     fail(name, case, "log-probabilities are wrong",
          "reduce over axis=1 with keepdims=True so the per-row log-sum-exp broadcasts across the row")
-
-
-def check_log_softmax(func, part="values", seed=0):
-    """Hidden-test entry point for ``log_softmax(Z)``: parts values, stable."""
-    __tracebackhide__ = True  # noqa: F841
-    check(func, "log_softmax", logits_cases(seed, part), judge_log_softmax, helpers=HELPERS)
 
 
 def cross_entropy_cases(seed=0, part="values"):
@@ -206,13 +180,13 @@ def judge_cross_entropy(name, case, outcome):
         fail(name, case, "returned inf", "log of an underflowed probability, or exp overflow: use a stable log-softmax")
     judge_hygiene(name, case, outcome)
     expected = ref.cross_entropy(Z, Y)
-    if np.isclose(got, expected, rtol=1e-7, atol=1e-10):
+    if close(got, expected):
         return
-    if np.isclose(got, -expected, rtol=1e-7, atol=1e-10) or got < 0:
+    if close(got, -expected) or got < 0:
         fail(name, case, "returned a negative loss", "cross-entropy is -sum(Y * log p): mind the minus sign")
-    if n > 1 and np.isclose(got, n * expected, rtol=1e-7):
+    if n > 1 and close(got, n * expected):
         fail(name, case, "the loss is N times too large", "take the mean over the N rows, not the sum")
-    if k > 1 and np.isclose(got, expected / k, rtol=1e-7):
+    if k > 1 and close(got, expected / k):
         fail(name, case, "the loss is K times too small",
              "sum over the K classes in each row, then take the mean over rows only")
     if "confident_wrong" in case.tags and got < expected:
@@ -220,12 +194,6 @@ def judge_cross_entropy(name, case, outcome):
              "clipping probabilities or adding eps inside the log caps the loss; use Z - logsumexp(Z)")
     fail(name, case, "the loss is wrong",
          "use the log-probability of each row's target class (multiply by Y) and average over rows")
-
-
-def check_cross_entropy(func, part="values", seed=0):
-    """Hidden-test entry point for ``cross_entropy(Z, Y)``: parts values, stable."""
-    __tracebackhide__ = True  # noqa: F841
-    check(func, "cross_entropy", cross_entropy_cases(seed, part), judge_cross_entropy, helpers=HELPERS)
 
 
 def judge_cross_entropy_grad(name, case, outcome):
@@ -249,7 +217,6 @@ def judge_cross_entropy_grad(name, case, outcome):
     fail(name, case, "the gradient is wrong", "differentiate the mean loss: (softmax(Z) - Y) / N")
 
 
-def check_cross_entropy_grad(func, part="values", seed=0):
-    """Hidden-test entry point for ``cross_entropy_grad(Z, Y)``."""
-    __tracebackhide__ = True  # noqa: F841
-    check(func, "cross_entropy_grad", cross_entropy_cases(seed, part), judge_cross_entropy_grad, helpers=HELPERS)
+# The cases of each exercise (the judges above are ``judge_<exercise>``).
+softmax_cases = logsumexp_cases = log_softmax_cases = logits_cases
+cross_entropy_grad_cases = cross_entropy_cases
