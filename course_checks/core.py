@@ -108,12 +108,68 @@ def _same(a, b):
 
 #: Environment variables through which the grader tells the kernel where to record, and its seed.
 RECORDS_ENV, SEED_ENV = "NN_GRADER_RECORDS", "NN_GRADER_SEED"
-#: The recorder (in a graded kernel) or the replay (in the grader) in effect, if any.
-_mode = {"recorder": None, "replay": None}
+class Local:
+    """The run mode of a notebook and of the fast tests: call the student's function here, judge every outcome."""
+
+    judges = True
+
+    def outcome(self, func, case, helpers=(), call=None):
+        """What ``func`` does on ``case`` (see :func:`run`)."""
+        return _run_here(func, case, helpers, call)[0]
+
+    def student_code(self, func, name):
+        """The rule of :func:`ensure_student_code`, read from the running function."""
+        _student_code_here(func, name)
+
+    def no_loops(self, func, name, skip=()):
+        """The loop ban of :func:`ensure_no_loops`, read from the running namespace."""
+        _no_loops_here(func, name, skip)
 
 
-class Replay:
-    """Recorded outcomes, handed out in order to the check that the grader re-runs.
+#: The default run mode.
+LOCAL = Local()
+
+
+class Recording(Local):
+    """The run mode of a graded kernel: run every case and record what happened for the grader; judge nothing.
+
+    The kernel's verdict would be replaced by the grader's anyway, and running every case means a kernel whose
+    NumPy a student broke still records all it can. What :func:`ensure_student_code` objects to becomes a flag in
+    the record; the loop ban is left to the grader, which reads it from the submitted cells.
+
+    Attributes
+    ----------
+    record : dict
+        ``{"exercise", "part", "seed", "outcomes", "flags"}``, plain data (see :mod:`course_checks.records`).
+    """
+
+    judges = False
+
+    def __init__(self, exercise, part, seed):
+        self.record = {"exercise": exercise, "part": part, "seed": seed, "outcomes": [], "flags": []}
+
+    def outcome(self, func, case, helpers=(), call=None):
+        outcome, args, kwargs = _run_here(func, case, helpers, call)
+        self.record["outcomes"].append({
+            "label": case.label, "digest": records.digest(case), "value": records.encode(outcome.value),
+            "error": records.encode_error(outcome.error), "mutated": list(outcome.mutated),
+            "warnings": list(outcome.warnings), "after": [records.encode(a) for a in [*args, *kwargs.values()]],
+            "calls": outcome.calls})
+        return outcome
+
+    def student_code(self, func, name):
+        try:
+            _student_code_here(func, name)
+        except AssertionError as failure:
+            self.record["flags"].append(str(failure))
+
+    def no_loops(self, func, name, skip=()):
+        pass
+
+
+class Replaying:
+    """The run mode of the grader: the kernel's recorded outcomes, handed out in order to the check it re-runs;
+    the source rules are the grader's own, read from the submitted cells.
 
     Parameters
     ----------
@@ -130,11 +186,28 @@ class Replay:
         flag fails the check (a kernel can hide a flag, never invent a pass).
     """
 
+    judges = True
+
     def __init__(self, entries, student_code=None, no_loops=None, flags=()):
         if not isinstance(entries, list) or not all(isinstance(f, str) for f in flags):
             raise records.RecordError("malformed record")
         self.entries, self.used = entries, 0
-        self.student_code, self.no_loops, self.flags = student_code, no_loops, list(flags)
+        self._student_code, self._no_loops, self.flags = student_code, no_loops, list(flags)
+
+    def outcome(self, func, case, helpers=(), call=None):
+        """The recorded outcome for ``case``; ``func`` is not called (see :meth:`next`)."""
+        return self.next(case)
+
+    def student_code(self, func, name):
+        """A kernel's flag fails the check (a kernel can hide a flag, never invent a pass); then the grader's rule."""
+        if self.flags:
+            raise AssertionError(self.flags[0])
+        if self._student_code:
+            self._student_code(name)
+
+    def no_loops(self, func, name, skip=()):
+        if self._no_loops:
+            self._no_loops(name, tuple(skip))
 
     def next(self, case):
         """The recorded outcome for ``case``; :class:`~records.RecordError` if missing or for other inputs.
@@ -173,29 +246,13 @@ class Replay:
                        mutated=tuple(mutated), warnings=tuple(caught), calls=calls)
 
 
-@contextlib.contextmanager
-def replaying(entries, student_code=None, no_loops=None, flags=()):
-    """Within this block, :func:`run` returns recorded outcomes and the source rules are the grader's."""
-    _mode["replay"] = Replay(entries, student_code, no_loops, flags)
-    try:
-        yield _mode["replay"]
-    finally:
-        _mode["replay"] = None
-
-
-def _replaying():
-    return _mode["replay"] is not None
-
-
 def entry_point(check_fn, exercise):
     """The hidden-test entry point for ``check_fn``: records outcomes when the grader asks for it.
 
     Outside grading (no ``NN_GRADER_RECORDS`` in the environment) it is
     ``check_fn`` itself. While grading, the check runs with the grader's seed
-    and every outcome is written to ``<records>/<exercise>.<part>.json``, for
-    the grader to judge. The kernel does not judge then (its verdict would
-    be replaced anyway): :func:`check` runs every case, so that a kernel whose
-    NumPy a student broke still records all it can.
+    and every outcome is written to ``<records>/<exercise>.<part>.json``
+    (:func:`records.write`), for the grader to judge (see :class:`Recording`).
     """
     signature = inspect.signature(check_fn)
 
@@ -203,29 +260,21 @@ def entry_point(check_fn, exercise):
     def entry(func, *args, **kwargs):
         __tracebackhide__ = True  # noqa: F841
         folder, seed = os.environ.get(RECORDS_ENV), os.environ.get(SEED_ENV)
-        if not folder or seed is None or _replaying():
+        if not folder or seed is None:
             return check_fn(func, *args, **kwargs)
         bound = signature.bind(func, *args, **kwargs)
         bound.apply_defaults()
         bound.arguments["seed"] = int(seed)
-        part = bound.arguments["part"]
-        record = {"exercise": exercise, "part": part, "seed": int(seed), "outcomes": [], "flags": []}
-        _mode["recorder"] = record
+        mode = bound.arguments["mode"] = Recording(exercise, bound.arguments["part"], int(seed))
         try:
             check_fn(*bound.args, **bound.kwargs)
-        except AssertionError:
-            pass  # a check that judges as it goes stopped early; the grader judges the same outcomes
         finally:
-            _mode["recorder"] = None
-            path = os.path.join(folder, f"{exercise}.{part}.json")
-            with open(path + ".tmp", "w") as handle:
-                handle.write(records.dumps(record))
-            os.replace(path + ".tmp", path)
+            records.write(folder, mode.record)
 
     return entry
 
 
-def run(func, case, helpers=(), call=None):
+def run(func, case, helpers=(), call=None, mode=LOCAL):
     """Call ``func`` on copies of the case's arguments and record the outcome.
 
     Floating-point overflow, division by zero and invalid operations become
@@ -245,30 +294,25 @@ def run(func, case, helpers=(), call=None):
     call : callable, optional
         ``call(func)`` is what runs on the case's arguments, when the check
         calls the student's function in its own way (twice with one seed, ...).
+    mode : Local, Recording or Replaying
+        Where the outcome comes from: a call here (:class:`Local`), a call
+        here that is also recorded (:class:`Recording`), or the kernel's
+        record, without calling ``func`` (:class:`Replaying`).
 
     Returns
     -------
     Outcome
-
-    Notes
-    -----
-    In replay mode (the grader judging a record) ``func`` is not called: the
-    recorded outcome for ``case`` is returned. In a graded kernel the outcome
-    is also appended to the record.
     """
-    if _replaying():
-        return _mode["replay"].next(case)
+    return mode.outcome(func, case, helpers, call)
+
+
+def _run_here(func, case, helpers, call):
+    """:func:`run` in this process: the outcome, and the arguments as the call left them."""
     calls = []
     traced = tracing_helpers(func, helpers, calls)
     outcome, args, kwargs = _call(traced if call is None else call(traced), case)
     outcome.calls = calls
-    if _mode["recorder"] is not None:
-        _mode["recorder"]["outcomes"].append({
-            "label": case.label, "digest": records.digest(case), "value": records.encode(outcome.value),
-            "error": records.encode_error(outcome.error), "mutated": list(outcome.mutated),
-            "warnings": list(outcome.warnings), "after": [records.encode(a) for a in [*args, *kwargs.values()]],
-            "calls": calls})
-    return outcome
+    return outcome, args, kwargs
 
 
 def _call(func, case):
@@ -502,25 +546,26 @@ def exercise_check(name):
 
     The part comes from :mod:`.manifest`: a loop-ban part first applies the
     loop ban (:func:`ensure_no_loops`), then runs the cases of the part it names.
+    ``mode`` is the run mode, chosen once by the caller (see :func:`run`).
     """
     exercise = manifest.exercise(name)
 
-    def check_fn(func, part=exercise.parts[0].name, seed=0):
+    def check_fn(func, part=exercise.parts[0].name, seed=0, mode=LOCAL):
         __tracebackhide__ = True  # noqa: F841 - IPython shows students the message, not our frames
         chosen = exercise.part(part)
         topic = importlib.import_module(f"course_checks.{manifest.topic(name)}")
         if chosen.loop_ban:
-            ensure_no_loops(func, name, skip=manifest.loops_allowed_in(name))
+            mode.no_loops(func, name, manifest.loops_allowed_in(name))
         cases = getattr(topic, f"{name}_cases")(seed, chosen.cases or chosen.name)
         check(func, name, cases, getattr(topic, f"judge_{name}"), helpers=manifest.helpers(manifest.topic(name)),
-              call=getattr(topic, f"call_{name}", None))
+              call=getattr(topic, f"call_{name}", None), mode=mode)
 
     check_fn.__name__ = check_fn.__qualname__ = f"check_{name}"
     check_fn.__doc__ = f"Hidden-test check of ``{exercise.signature}``: parts {', '.join(exercise.part_names)}."
     return check_fn
 
 
-def check(func, name, cases, judge, helpers=None, call=None):
+def check(func, name, cases, judge, helpers=None, call=None, mode=LOCAL):
     """Run ``func`` on every case and judge each outcome in turn.
 
     Parameters
@@ -537,19 +582,15 @@ def check(func, name, cases, judge, helpers=None, call=None):
         student's own results for them (see :mod:`course_checks.reference`).
     call : callable, optional
         How to call ``func`` on a case (see :func:`run`).
+    mode : Local, Recording or Replaying
+        The run mode (see :func:`run`); a :class:`Recording` judges nothing.
     """
     __tracebackhide__ = True  # noqa: F841 - IPython shows students the message, not our frames
-    recording = _mode["recorder"] is not None
-    try:
-        ensure_student_code(func, name)
-    except AssertionError as failure:
-        if not recording:
-            raise
-        _mode["recorder"]["flags"].append(str(failure))
+    mode.student_code(func, name)
     helpers = tuple(helpers or ())
     for case in cases:
-        outcome = run(func, case, helpers, call)
-        if recording:
+        outcome = mode.outcome(func, case, helpers, call)
+        if not mode.judges:
             continue
         calls = decode_calls(outcome.calls)
         try:
@@ -626,21 +667,21 @@ def _referenced_globals(func):
     return [namespace[n] for n in _referenced_names(func) if n in namespace]
 
 
-def ensure_student_code(func, name):
+def ensure_student_code(func, name, mode=LOCAL):
     """Fail if ``func`` is, wraps or reaches the reference solution.
 
     A function defined in ``solutions_lib``, a function whose code refers to
     the package or to an object imported from it, and a notebook that has
     ``solutions_lib`` (or anything from it but the checks) among its globals
-    all fail.
+    all fail. In the grader (:class:`Replaying`) the rule is read from the
+    submitted cells instead.
     """
     __tracebackhide__ = True  # noqa: F841
-    if _replaying():  # the grader applies its own source rules to the submitted cells
-        if _mode["replay"].flags:
-            raise AssertionError(_mode["replay"].flags[0])
-        if _mode["replay"].student_code:
-            _mode["replay"].student_code(name)
-        return
+    mode.student_code(func, name)
+
+
+def _student_code_here(func, name):
+    """:func:`ensure_student_code` on the running function."""
     if not callable(func):
         raise AssertionError(f"{name}: expected a function, got {type(func).__name__}")
     target = inspect.unwrap(func)
@@ -653,7 +694,7 @@ def ensure_student_code(func, name):
         raise AssertionError(f"{name}: this notebook imports the course's reference solution, which scores zero")
 
 
-def ensure_no_loops(func, name, skip=()):
+def ensure_no_loops(func, name, skip=(), mode=LOCAL):
     """Fail if ``func``, or anything of the student's it reaches, has a Python loop (see :mod:`.loop_ban`).
 
     Outside grading the code is read back from the running namespace
@@ -661,12 +702,11 @@ def ensure_no_loops(func, name, skip=()):
     ``skip`` (other graded exercises) are judged by their own checks.
     """
     __tracebackhide__ = True  # noqa: F841
-    if _replaying():  # the grader reads the loop ban from the submitted cells
-        if _mode["replay"].no_loops:
-            _mode["replay"].no_loops(name, tuple(skip))
-        return
-    if _mode["recorder"] is not None:  # ... and a graded kernel leaves it to the grader
-        return
+    mode.no_loops(func, name, skip)
+
+
+def _no_loops_here(func, name, skip=()):
+    """:func:`ensure_no_loops` on the running namespace."""
     sources = loop_ban.namespace_sources(func)
     if not sources:
         raise AssertionError(f"{name}: could not read the source of the function to check it has no loops; "

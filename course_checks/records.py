@@ -14,6 +14,7 @@ import base64
 import builtins
 import hashlib
 import json
+import os
 import types
 
 import numpy as np
@@ -213,6 +214,24 @@ def digest(case):
     """A short hash of a case's label and arguments, the same in every process."""
     text = json.dumps([case.label, _fingerprint(list(case.args)), _fingerprint(dict(case.kwargs))])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def name(exercise, part):
+    """The name of the record of one hidden check, ``<exercise>.<part>``."""
+    return f"{exercise}.{part}"
+
+
+def path(folder, exercise, part):
+    """Where the record of one hidden check is written in ``folder``."""
+    return os.path.join(folder, name(exercise, part) + ".json")
+
+
+def write(folder, record):
+    """Write a record (``{"exercise", "part", ...}``) to its :func:`path` in ``folder``, atomically."""
+    target = path(folder, record["exercise"], record["part"])
+    with open(target + ".tmp", "w") as handle:
+        handle.write(dumps(record))
+    os.replace(target + ".tmp", target)
 
 
 def dumps(record):

@@ -34,6 +34,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
 from course_checks.core import RECORDS_ENV, SEED_ENV
+from course_checks import records
 from course_checks.records import MAX_RECORD_BYTES
 from course_grader import source_rules
 from course_grader.sandbox import SandboxedKernelManager
@@ -144,7 +145,7 @@ class GradingExecute(Execute):
                                                    "killed the kernel or timed out")]
             self._collect(call, cell, None)
             return cell, self.resources
-        record = os.path.join(self._records_dir, f"{call.key}.json") if call else None
+        record = records.path(self._records_dir, call.exercise, call.part) if call else None
         if record and os.path.exists(record):
             os.remove(record)
         try:

@@ -19,7 +19,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from course_grader import source_rules
 from course_grader.execute import RESOURCES_KEY, error_output, is_locked
 from course_checks import CHECKS
-from course_checks.core import replaying
+from course_checks.core import Replaying
 from course_checks.records import RecordError, loads
 
 
@@ -73,8 +73,7 @@ class JudgeChecks(NbGraderPreprocessor):
                 entries, flags = record.get("outcomes"), record.get("flags", [])
                 if not isinstance(flags, list):
                     raise RecordError("malformed record")
-            with replaying(entries, student_code, no_loops, flags):
-                check_fn(None, part=call.part, seed=state["seed"])
+            check_fn(None, part=call.part, seed=state["seed"], mode=Replaying(entries, student_code, no_loops, flags))
         except AssertionError as failure:
             return str(failure)
         except RecordError as problem:

@@ -22,7 +22,7 @@ import inspect
 import re
 from dataclasses import dataclass
 
-from course_checks import CHECKS
+from course_checks import CHECKS, records
 from course_checks.loop_ban import find_loop
 
 #: Modules a student cell may not import, and why.
@@ -231,7 +231,7 @@ class CheckCall:
     @property
     def key(self):
         """The name of the record the kernel writes for this call."""
-        return f"{self.exercise}.{self.part}"
+        return records.name(self.exercise, self.part)
 
 
 def check_call(source):

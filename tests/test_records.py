@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from course_checks import CHECKS
-from course_checks.core import Case, replaying, run
+from course_checks.core import Case, Recording, Replaying, run
 from course_checks.records import (
     Opaque,
     RecordError,
@@ -90,21 +90,19 @@ def test_exceptions_come_back_with_their_name_message_and_nearest_builtin_class(
 DIGESTS = """
 import json, sys
 from course_checks import CHECKS
-from course_checks.core import _mode, Replay
+from course_checks.core import Replaying
 from course_checks.records import digest
 seen = []
-class Collect(Replay):  # hands out nothing: only notes each case's digest
+class Collect(Replaying):  # hands out nothing: only notes each case's digest
     def next(self, case):
         seen.append(digest(case))
         raise AssertionError("stop")
 for name, (check, parts) in sorted(CHECKS.items()):
     for part in parts:
-        _mode["replay"] = Collect([])
         try:
-            check(None, part=part, seed=int(sys.argv[1]))
+            check(None, part=part, seed=int(sys.argv[1]), mode=Collect([]))
         except AssertionError:
             pass
-        _mode["replay"] = None
 print(json.dumps(seen))
 """
 
@@ -127,14 +125,9 @@ def test_digest_tells_inputs_apart():
 
 
 def _record_one(func, case):
-    from course_checks.core import _mode
-
-    _mode["recorder"] = record = {"outcomes": [], "flags": []}
-    try:
-        run(func, case)
-    finally:
-        _mode["recorder"] = None
-    return json.loads(dumps(record))["outcomes"]
+    mode = Recording("softmax", "values", 0)
+    run(func, case, mode=mode)
+    return json.loads(dumps(mode.record))["outcomes"]
 
 
 def test_replay_decides_mutation_from_the_recorded_arguments_not_the_kernels_word():
@@ -146,28 +139,26 @@ def test_replay_decides_mutation_from_the_recorded_arguments_not_the_kernels_wor
 
     entries = _record_one(mutates, case)
     entries[0]["mutated"] = []  # a kernel that claims nothing changed
-    with replaying(entries):
-        outcome = run(None, case)
+    outcome = run(None, case, mode=Replaying(entries))
     assert outcome.mutated == ("argument 1",)
 
 
 def test_replay_rejects_outcomes_for_other_inputs_and_missing_ones():
     case = Case("Z", (np.ones(2),))
     entries = _record_one(lambda Z: Z * 2, case)
-    with replaying(entries):
-        assert np.array_equal(run(None, case).value, [2.0, 2.0])
-        with pytest.raises(RecordError, match="no outcome"):
-            run(None, case)
-    with replaying(entries), pytest.raises(RecordError, match="other inputs"):
-        run(None, Case("Z", (np.ones(3),)))
+    replay = Replaying(entries)
+    assert np.array_equal(run(None, case, mode=replay).value, [2.0, 2.0])
+    with pytest.raises(RecordError, match="no outcome"):
+        run(None, case, mode=replay)
+    with pytest.raises(RecordError, match="other inputs"):
+        run(None, Case("Z", (np.ones(3),)), mode=Replaying(entries))
     broken = [dict(entries[0], after=[])]
-    with replaying(broken), pytest.raises(RecordError, match="malformed"):
-        run(None, case)
+    with pytest.raises(RecordError, match="malformed"):
+        run(None, case, mode=Replaying(broken))
 
 
 def test_replay_never_calls_the_function():
     calls = []
     entries = _record_one(lambda Z: Z + 1, Case("Z", (np.ones(2),)))
-    with replaying(entries):
-        run(lambda Z: calls.append(Z), Case("Z", (np.ones(2),)))
+    run(lambda Z: calls.append(Z), Case("Z", (np.ones(2),)), mode=Replaying(entries))
     assert calls == []

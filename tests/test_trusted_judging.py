@@ -14,7 +14,8 @@ import course_checks as checks
 from classroom.catalogue import ALTERNATIVES, BUGS, load
 from classroom.submissions import notebook_functions
 from course_checks import CHECKS
-from course_checks.core import RECORDS_ENV, SEED_ENV, replaying
+from course_checks import records
+from course_checks.core import RECORDS_ENV, SEED_ENV, Replaying
 from course_checks.records import RecordError, loads
 
 SEED = 20261123
@@ -46,12 +47,12 @@ def in_kernel(function, func, part, monkeypatch=None):
 
 def in_grader(folder, function, part, entries=None, **rules):
     """Judge the record as JudgeChecks does: the failure message, or None."""
-    record = loads((folder / f"{function}.{part}.json").read_text())
+    record = loads(open(records.path(folder, function, part)).read())
     assert (record["exercise"], record["part"], record["seed"]) == (function, part, SEED)
     rules.setdefault("flags", record["flags"])
     try:
-        with replaying(record["outcomes"] if entries is None else entries, **rules):
-            CHECKS[function][0](None, part=part, seed=record["seed"])
+        CHECKS[function][0](None, part=part, seed=record["seed"],
+                            mode=Replaying(record["outcomes"] if entries is None else entries, **rules))
     except AssertionError as failure:
         return str(failure)
     return None
