@@ -711,6 +711,6 @@ def _no_loops_here(func, name, skip=()):
     if not sources:
         raise AssertionError(f"{name}: could not read the source of the function to check it has no loops; "
                              "define it with def in a notebook cell")
-    message = loop_ban.find_loop(sources, getattr(func, "__name__", name), skip=skip)
+    message = loop_ban.loop_ban_failure(sources, getattr(func, "__name__", name), skip=skip)
     if message:
         raise AssertionError(message.replace(f"{getattr(func, '__name__', name)}: ", f"{name}: ", 1))

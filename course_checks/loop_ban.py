@@ -1,6 +1,6 @@
 """The loop ban of a "vectorized" exercise, read from the student's code.
 
-:func:`find_loop` reads every definition the notebook made before the hidden
+:func:`loop_ban_failure` reads every definition the notebook made before the hidden
 test ran and follows everything the exercise's function can reach: the
 name's final binding (``softmax = looping_softmax`` after a loop-free decoy
 counts), module-level definitions nested in ``if``/``try``/``with`` blocks,
@@ -239,7 +239,7 @@ def _binding_nodes(name, bindings, late):
     return ([found[-1]] if found else []) + [_Binding(name, node, 0) for node in late.get(name, [])]
 
 
-def find_loop(sources, function, skip=()):
+def loop_ban_failure(sources, function, skip=()):
     """The loop-ban failure of ``function`` read from cell sources, or None.
 
     Parameters

@@ -11,7 +11,8 @@ top of what ``Execute`` does (run every cell, a per-cell timeout) it
 - gives the whole notebook a wall-clock budget (cells that would run past it
   are not run, and say so), on top of nbgrader's per-cell timeout;
 - collects each hidden check's record right after its cell ran, into
-  ``resources["course_grader"]``, for :class:`course_grader.judge.JudgeChecks`;
+  a :class:`GradingState` in ``resources["course_grader"]``, for
+  :class:`course_grader.judge.JudgeChecks`;
 - caps each cell's output in bytes (nbgrader's ``LimitOutput`` caps lines later);
 - restarts a kernel that died (``os._exit``, a crash, memory exhaustion) or no
   longer answers after a timeout, replays the earlier cells quietly and goes
@@ -25,12 +26,14 @@ import secrets
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass, field
 
 from nbclient.exceptions import DeadKernelError
 from nbclient.util import ensure_async, run_sync
 from nbformat.v4 import new_output
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
+from nbgrader.utils import is_locked
 from traitlets import Integer
 
 from course_checks.core import RECORDS_ENV, SEED_ENV
@@ -43,10 +46,32 @@ from course_grader.sandbox import SandboxedKernelManager
 RESOURCES_KEY = "course_grader"
 
 
-def is_locked(cell):
-    """True for cells that nbgrader restores from the gradebook (read-only and grade cells)."""
-    meta = cell.metadata.get("nbgrader", {})
-    return bool(meta.get("locked") or (meta.get("grade") and not meta.get("solution")))
+@dataclass
+class GradingState:
+    """What :class:`GradingExecute` learned while running one notebook, for the plug-ins after it.
+
+    Attributes
+    ----------
+    seed : int
+        The grader's seed for this notebook's checks.
+    records : dict
+        ``{record name: JSON text}`` of the records the hidden checks wrote (see :mod:`course_checks.records`).
+    kernel_errors : dict
+        ``{record name: message}`` for hidden checks whose cell failed in the kernel.
+    not_run : dict
+        ``{cell index: why}`` for cells the grader did not run (a source rule, the time budget).
+    died : list of int
+        Indices of the cells during which the kernel died.
+    stopped : set of str
+        Functions whose hidden tests are no longer run (an earlier one killed the kernel or timed out).
+    """
+
+    seed: int
+    records: dict = field(default_factory=dict)
+    kernel_errors: dict = field(default_factory=dict)
+    not_run: dict = field(default_factory=dict)
+    died: list = field(default_factory=list)
+    stopped: set = field(default_factory=set)
 
 
 def error_output(ename, evalue):
@@ -76,7 +101,7 @@ class GradingExecute(Execute):
         resources = resources if resources is not None else {}
         seed = self.seed if self.seed is not None else secrets.randbelow(2**31)
         folder = tempfile.mkdtemp(prefix="nn-grader-")
-        state = {"seed": seed, "records": {}, "not_run": {}, "died": [], "kernel_errors": {}, "stopped": set()}
+        state = GradingState(seed)
         resources[RESOURCES_KEY] = state
         self._state, self._records_dir, self._restarts, self._gave_up = state, folder, 0, False
         self._output_bytes = {}
@@ -90,7 +115,7 @@ class GradingExecute(Execute):
 
     async def async_start_new_kernel(self, **kwargs):
         env = dict(kwargs.pop("env", None) or os.environ)
-        env[RECORDS_ENV], env[SEED_ENV] = self._records_dir, str(self._state["seed"])
+        env[RECORDS_ENV], env[SEED_ENV] = self._records_dir, str(self._state.seed)
         await super().async_start_new_kernel(env=env, **kwargs)
 
     start_new_kernel = run_sync(async_start_new_kernel)
@@ -126,7 +151,7 @@ class GradingExecute(Execute):
         if time.monotonic() >= self._deadline:
             cell.outputs = [error_output("NotRun", f"not run: the notebook used up its {self.notebook_timeout} s "
                                                    "of grading time in earlier cells")]
-            call = source_rules.check_call(cell.source) if cell.metadata.get("nbgrader", {}).get("grade") else None
+            call = source_rules.hidden_check(cell)
             if call:
                 self._collect(call, cell, None)
             return cell, self.resources
@@ -136,11 +161,11 @@ class GradingExecute(Execute):
                 message = ("the grader did not run this cell: " + "; ".join(map(str, violations))
                            + ". Solution cells may not use the course's reference, scipy, sklearn or torch, "
                            "reach modules or frames by name, or start processes.")
-                self._state["not_run"][index] = message
+                self._state.not_run[index] = message
                 cell.outputs = [error_output("NotRun", message)]
                 return cell, self.resources
-        call = source_rules.check_call(cell.source) if cell.metadata.get("nbgrader", {}).get("grade") else None
-        if call and call.function in self._state["stopped"]:
+        call = source_rules.hidden_check(cell)
+        if call and call.function in self._state.stopped:
             cell.outputs = [error_output("NotRun", f"not run: an earlier hidden test of {call.function} "
                                                    "killed the kernel or timed out")]
             self._collect(call, cell, None)
@@ -158,7 +183,7 @@ class GradingExecute(Execute):
         else:
             if any(o.output_type == "error" and o.get("ename") == "CellTimeoutError" for o in cell.outputs):
                 if call:  # its other checks would only time out again
-                    self._state["stopped"].add(call.function)
+                    self._state.stopped.add(call.function)
                 if not self._responsive():
                     cell.outputs.append(error_output(
                         "KernelRestarted", "the kernel did not answer after this cell timed out; it was restarted"))
@@ -174,10 +199,10 @@ class GradingExecute(Execute):
             ename, evalue = errors[-1].get("ename"), errors[-1].get("evalue")
             if ename == "CellTimeoutError":
                 evalue = "it ran longer than the time limit per cell"
-            self._state["kernel_errors"][call.key] = f"{ename}: {evalue}"[:500]
+            self._state.kernel_errors[call.key] = f"{ename}: {evalue}"[:500]
         if record and os.path.isfile(record) and os.path.getsize(record) <= MAX_RECORD_BYTES:
             with open(record, encoding="utf-8", errors="replace") as handle:
-                self._state["records"][call.key] = handle.read()
+                self._state.records[call.key] = handle.read()
             os.remove(record)
 
     def output(self, outs, msg, display_id, cell_index):
@@ -213,9 +238,9 @@ class GradingExecute(Execute):
 
     def _stopped(self, index, call):
         """The cell at ``index`` killed or hung the kernel: restart it, and run no more checks of that function."""
-        self._state["died"].append(index)
+        self._state.died.append(index)
         if call:
-            self._state["stopped"].add(call.function)
+            self._state.stopped.add(call.function)
         self._restart(index)
 
     def _restart(self, index):
@@ -230,13 +255,13 @@ class GradingExecute(Execute):
         self.start_new_kernel()
         self.start_new_kernel_client()
         for i, earlier in enumerate(self.nb.cells[:index]):
-            if earlier.cell_type != "code" or not earlier.source.strip() or i in self._state["died"] \
-                    or i in self._state["not_run"] or source_rules.check_call(earlier.source):
+            if earlier.cell_type != "code" or not earlier.source.strip() or i in self._state.died \
+                    or i in self._state.not_run or source_rules.check_call(earlier.source):
                 continue
             try:
                 self.execute_cell(copy.deepcopy(earlier), i, store_history=False)
             except DeadKernelError:
-                self._state["died"].append(i)
+                self._state.died.append(i)
                 return self._restart(index)
             finally:
                 self.nb.cells[i] = earlier

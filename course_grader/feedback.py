@@ -64,8 +64,7 @@ class HideHiddenTests(FeedbackPreprocessor):
     """Replace hidden check cells' sources with their description."""
 
     def preprocess_cell(self, cell, resources, index):
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+        if source_rules.is_hidden_test(cell):
             call = source_rules.check_call(cell.source)
             hidden = "BEGIN HIDDEN TESTS" in cell.source
             if call is not None or hidden:

@@ -15,10 +15,11 @@ longer decides anything.
 
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.utils import is_locked
 
 from course_grader import source_rules
-from course_grader.execute import RESOURCES_KEY, error_output, is_locked
-from course_checks import CHECKS
+from course_grader.execute import RESOURCES_KEY, error_output
+from course_checks import CHECKS, loop_ban
 from course_checks.core import Replaying
 from course_checks.records import RecordError, loads
 
@@ -34,14 +35,13 @@ class JudgeChecks(NbGraderPreprocessor):
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
-            meta = cell.metadata.get("nbgrader", {})
-            call = source_rules.check_call(cell.source) if meta.get("grade") and not meta.get("solution") else None
+            call = source_rules.hidden_check(cell)
             if call is not None:
                 message = self.judge(call, nb, state)
                 cell.outputs = [new_output("stream", name="stdout", text=f"passed: {call.exercise} ({call.part})\n")] \
                     if message is None else [error_output("AssertionError", message)]
                 cell.metadata.setdefault("course_grader", {})["verdict"] = "passed" if message is None else "failed"
-            elif index not in state["not_run"] and index not in state["died"]:
+            elif index not in state.not_run and index not in state.died:
                 self._sources.append(cell.source)
         return nb, resources
 
@@ -57,23 +57,23 @@ class JudgeChecks(NbGraderPreprocessor):
 
         def no_loops(name, skip):
             student_code(name)
-            message = source_rules.loops(self._sources, call.function, skip=set(skip) & graded)
+            message = loop_ban.loop_ban_failure(self._sources, call.function, skip=set(skip) & graded)
             if message:
                 raise AssertionError(message)
 
-        text = state["records"].get(call.key)
-        kernel_error = state["kernel_errors"].get(call.key)
+        text = state.records.get(call.key)
+        kernel_error = state.kernel_errors.get(call.key)
         try:
             entries, flags = [], []
             if text is not None:
                 record = loads(text)
                 if (record.get("exercise"), record.get("part"), record.get("seed")) != \
-                        (call.exercise, call.part, state["seed"]):
+                        (call.exercise, call.part, state.seed):
                     raise RecordError("the record is for another check or another seed")
                 entries, flags = record.get("outcomes"), record.get("flags", [])
                 if not isinstance(flags, list):
                     raise RecordError("malformed record")
-            check_fn(None, part=call.part, seed=state["seed"], mode=Replaying(entries, student_code, no_loops, flags))
+            check_fn(None, part=call.part, seed=state.seed, mode=Replaying(entries, student_code, no_loops, flags))
         except AssertionError as failure:
             return str(failure)
         except RecordError as problem:
@@ -91,7 +91,7 @@ class JudgeChecks(NbGraderPreprocessor):
     @staticmethod
     def _not_run_cells(function, nb, state):
         """Why the cell that defines ``function`` was not run, or None."""
-        for index, message in sorted(state["not_run"].items()):
+        for index, message in sorted(state.not_run.items()):
             cell = nb.cells[index]
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if not is_locked(cell) and (grade_id == function or function in source_rules.defined_functions(cell.source)):

@@ -11,10 +11,12 @@ the cells itself:
   ``__globals__``), or start processes
   (``subprocess``, ``os.fork``, ``!`` shell lines, ``%run``). Such a cell is
   not executed, and the exercise it defines scores zero.
-- :func:`loops` applies the loop ban of a vectorized exercise to the
-  function's ``def`` and to the notebook helpers it calls.
 - :func:`check_call` reads which check, function and part a hidden grade
-  cell runs.
+  cell runs; :func:`is_hidden_test` and :func:`hidden_check` say which cells
+  are hidden tests.
+
+The loop ban of a vectorized exercise is :func:`course_checks.loop_ban.loop_ban_failure`,
+applied by the grader to the submitted cells.
 """
 
 import ast
@@ -22,8 +24,9 @@ import inspect
 import re
 from dataclasses import dataclass
 
+from nbgrader.utils import is_grade, is_solution
+
 from course_checks import CHECKS, records
-from course_checks.loop_ban import find_loop
 
 #: Modules a student cell may not import, and why.
 FORBIDDEN_MODULES = {
@@ -216,10 +219,6 @@ def defined_functions(source):
     return [] if tree is None else [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
-#: The loop ban of a vectorized exercise, read from the submitted cells (see :mod:`course_checks.loop_ban`).
-loops = find_loop
-
-
 @dataclass(frozen=True)
 class CheckCall:
     """What a hidden grade cell runs: ``check_<exercise>(<function>, part=<part>)``."""
@@ -232,6 +231,16 @@ class CheckCall:
     def key(self):
         """The name of the record the kernel writes for this call."""
         return records.name(self.exercise, self.part)
+
+
+def is_hidden_test(cell):
+    """True for a hidden test: a code cell that nbgrader grades and that is not a solution cell."""
+    return cell.cell_type == "code" and bool(is_grade(cell)) and not is_solution(cell)
+
+
+def hidden_check(cell):
+    """The :class:`CheckCall` of a hidden test cell, or None for any other cell or a hidden test that runs none."""
+    return check_call(cell.source) if is_hidden_test(cell) else None
 
 
 def check_call(source):
