@@ -15,9 +15,9 @@ from course_checks.core import (
     close,
     fail,
     judge_error,
+    judge_forward,
     judge_hygiene,
     judge_outputs,
-    judge_overflow,
 )
 
 ref = reference("convolution")
@@ -205,28 +205,14 @@ def _judge_out_shape(name, case, out, expected):
 
 
 def judge_conv_forward(name, case, outcome):
-    """Judge ``(out, cache)`` of a forward pass."""
-    judge_error(name, case, outcome, ERROR_HINTS)
-    judge_overflow(name, case, outcome)
-    got = outcome.value
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        fail(name, case, f"returned {type(got).__name__}, expected a pair (out, cache)",
-             "return out, cache  (the backward pass gets the cache)")
-    out, cache = got
+    """Judge ``(out, cache)`` of a forward pass, naming the likeliest mistake behind a wrong shape or value."""
     x, w, b = case.args
     stride, pad = case.kwargs["stride"], case.kwargs["pad"]
-    expected = ref.conv_forward_fast(x, w, b, stride, pad)[0]
-    _judge_out_shape(name, case, out, expected)
-    if not np.all(np.isfinite(out)):
-        fail(name, case, "out contains nan or inf", "start from np.zeros, fill every entry")
-    judge_hygiene(name, case, outcome)
-    if not close(out, expected):
-        _diagnose_forward(name, case, out, expected)
-    if not (isinstance(cache, (tuple, list)) and len(cache) == 5 and all(
-            isinstance(g, np.ndarray) and g.shape == e.shape and close(g, e) for g, e in zip(cache[:3], (x, w, b)))
-            and tuple(cache[3:]) == (stride, pad)):
-        fail(name, case, "the cache is not (x, w, b, stride, pad), the inputs in this order",
-             "store the unpadded x; the cache contents are fixed so that any backward pass can use any forward pass")
+    judge_forward(name, case, outcome, ref.conv_forward_fast(x, w, b, stride, pad)[0], (x, w, b, stride, pad),
+                  "(x, w, b, stride, pad), the inputs in this order", error_hints=ERROR_HINTS,
+                  judge_shape=_judge_out_shape, nonfinite_hint="start from np.zeros, fill every entry",
+                  diagnose=_diagnose_forward, cache_hint="store the unpadded x; the cache contents are fixed so that "
+                  "any backward pass can use any forward pass")
 
 
 def _diagnose_forward(name, case, out, expected):

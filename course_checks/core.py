@@ -1,25 +1,28 @@
 """The machinery every check is built from.
 
-A check has three separate parts, so that judging can later run in another,
+A check has three separate parts, so that judging can run in another,
 trusted process:
 
-1. **generation** -- ``*_cases(seed)`` functions build :class:`Case` objects
-   from a seed (pure data: arguments, a description, the error expected);
+1. **generation** -- ``<exercise>_cases(seed, part)`` build :class:`Case`
+   objects from a seed (pure data: arguments, a description, the error
+   expected, what the judge knows);
 2. **running** -- :func:`run` calls the student's function on deep copies of
    a case's arguments and records an :class:`Outcome` (value or exception,
    mutated arguments, warnings);
-3. **judging** -- ``judge_*`` functions compare an outcome with the reference
-   and raise :class:`AssertionError` with a message that says what is wrong
-   and where to look, never the expected values.
+3. **judging** -- ``judge_<exercise>`` compares one outcome with the
+   reference and raises :class:`AssertionError` with a message that says what
+   is wrong and where to look, never the expected values.
 
-:func:`check` ties the three together; :func:`ensure_student_code` and
-:func:`ensure_no_loops` are the source rules as the kernel applies them.
+:func:`exercise_check` makes every exercise's check from these, in one
+shape; :func:`run_and_judge` ties the three together; :func:`ensure_student_code`
+and :func:`ensure_no_loops` are the source rules.
 
-When nbgrader grades, the split pays off: :func:`entry_point` makes each
-hidden-test call *record* its outcomes (with the grader's seed) instead of
-deciding the grade, and the grader, in its own process, runs the same check
-in *replay* mode, where :func:`run` returns the recorded outcomes and the
-judges decide with pristine code (see ``course_grader``).
+Where the outcomes come from is the **run mode**, an object chosen once by
+whoever calls a check and passed down: :class:`Local` (a notebook, the fast
+tests) runs and judges here; :class:`Recording` (a graded kernel, through
+:func:`entry_point`) runs every case with the grader's seed and records it;
+:class:`Replaying` (the grader, see ``course_grader.judge``) hands the
+recorded outcomes to the same check, whose judges decide with pristine code.
 """
 
 import contextlib
@@ -483,6 +486,65 @@ def judge_outputs(name, case, outcome, expected, labels, hints=None, batch=None)
         fail(name, case, f"{label} is wrong", hints.get(label))
 
 
+def judge_pair(name, case, got, names=("out", "cache"), hint="return out, cache  (the backward pass gets the cache)"):
+    """Fail unless ``got`` is a pair (a tuple or list of two), whose items ``names`` name; return it."""
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        fail(name, case, f"returned {type(got).__name__}, expected a pair ({names[0]}, {names[1]})", hint)
+    return got
+
+
+def _same_item(got, expected):
+    """One cache item: an array like the reference's (shape, values), or the very scalar."""
+    if isinstance(expected, np.ndarray):
+        return isinstance(got, np.ndarray) and got.shape == expected.shape and close(got, expected)
+    return not isinstance(got, np.ndarray) and got == expected
+
+
+def judge_forward(name, case, outcome, expected_out, expected_cache, cache_desc, hint=None, error_hints=None,
+                  judge_shape=None, nonfinite_hint="an exp overflowed: keep every exponent <= 0", diagnose=None,
+                  cache_hint="the cache contents are fixed so that any backward pass can use any forward pass"):
+    """Judge a forward pass's ``(out, cache)``: out against the reference, cache against the pinned contents.
+
+    Parameters
+    ----------
+    expected_out : ndarray
+        The reference output.
+    expected_cache : ndarray, scalar or tuple of them
+        The pinned cache contents.
+    cache_desc : str
+        The cache as the message names it (``"(x, W, b), the three inputs in this order"``).
+    hint : str, optional
+        For a wrong ``out`` that ``diagnose`` does not explain.
+    error_hints : dict, optional
+        For exceptions (see :func:`judge_error`).
+    judge_shape : callable, optional
+        ``judge_shape(name, case, out, expected_out)`` diagnoses a wrong type or shape of ``out``;
+        :func:`judge_array` by default.
+    nonfinite_hint, cache_hint : str
+        Hints for an ``out`` with nan or inf, and for a wrong cache.
+    diagnose : callable, optional
+        ``diagnose(name, case, out, expected_out)`` names the likeliest mistake behind a wrong ``out``.
+    """
+    judge_error(name, case, outcome, error_hints)
+    judge_overflow(name, case, outcome)
+    out, cache = judge_pair(name, case, outcome.value)
+    if judge_shape is None:
+        judge_array(name, case, out, expected_out.shape, dtype=None)
+    else:
+        judge_shape(name, case, out, expected_out)
+    if not np.all(np.isfinite(out)):
+        fail(name, case, "out contains nan or inf", nonfinite_hint)
+    judge_hygiene(name, case, outcome)
+    if not close(out, expected_out):
+        if diagnose is not None:
+            diagnose(name, case, out, expected_out)
+        fail(name, case, "out is wrong", hint)
+    expected_items = expected_cache if isinstance(expected_cache, tuple) else (expected_cache,)
+    got_items = tuple(cache) if isinstance(expected_cache, tuple) and isinstance(cache, (tuple, list)) else (cache,)
+    if len(got_items) != len(expected_items) or not all(_same_item(g, e) for g, e in zip(got_items, expected_items)):
+        fail(name, case, f"the cache is not {cache_desc}", cache_hint)
+
+
 def close(got, expected):
     """The course's comparison: ``rtol=1e-7, atol=1e-10``, same nan/inf pattern."""
     return bool(np.allclose(got, expected, rtol=RTOL, atol=ATOL))
@@ -557,7 +619,7 @@ def exercise_check(name):
         if chosen.loop_ban:
             mode.no_loops(func, name, manifest.loops_allowed_in(name))
         cases = getattr(topic, f"{name}_cases")(seed, chosen.cases or chosen.name)
-        check(func, name, cases, getattr(topic, f"judge_{name}"), helpers=manifest.helpers(manifest.topic(name)),
+        run_and_judge(func, name, cases, getattr(topic, f"judge_{name}"), helpers=manifest.helpers(manifest.topic(name)),
               call=getattr(topic, f"call_{name}", None), mode=mode)
 
     check_fn.__name__ = check_fn.__qualname__ = f"check_{name}"
@@ -565,7 +627,7 @@ def exercise_check(name):
     return check_fn
 
 
-def check(func, name, cases, judge, helpers=None, call=None, mode=LOCAL):
+def run_and_judge(func, name, cases, judge, helpers=None, call=None, mode=LOCAL):
     """Run ``func`` on every case and judge each outcome in turn.
 
     Parameters

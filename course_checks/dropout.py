@@ -20,7 +20,7 @@ fails is bounded below, per case:
 
 import numpy as np
 
-from course_checks.core import Case, close, fail, judge_array, judge_error, judge_hygiene, judge_outputs
+from course_checks.core import Case, close, fail, judge_array, judge_error, judge_hygiene, judge_outputs, judge_pair
 from course_checks.reference import reference
 
 ref = reference("dropout")
@@ -98,9 +98,7 @@ def _judge_pair(name, case, got):
     """Judge one ``(out, (mask, p))`` result against the case; return the mask."""
     x, p = case.args
     train = case.kwargs["train"]
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        fail(name, case, f"returned {type(got).__name__}, expected a pair (out, cache)", "return out, (mask, p)")
-    out, cache = got
+    out, cache = judge_pair(name, case, got, hint="return out, (mask, p)")
     judge_array(name, case, out, x.shape, dtype=None)
     if not isinstance(cache, (tuple, list)) or len(cache) != 2:
         fail(name, case, "the cache is not the pair (mask, p)", "cache = (mask, p): the backward pass needs both")

@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from course_checks.reference import reference
-from course_checks.core import Case, fail, judge_error, judge_hygiene, judge_outputs
+from course_checks.core import Case, fail, judge_error, judge_hygiene, judge_outputs, judge_pair
 
 ref = reference("gradient_check")
 layers = reference("layers")
@@ -309,8 +309,7 @@ def call_sparse_gradient_check(func):
 def _judge_sparse_result(name, case, outcome, got):
     """Judge one call's ``(indices, errors)``; return the indices."""
     f, x, grad, num_checks, _ = case.args
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        fail(name, case, f"returned {type(got).__name__}, expected a pair (indices, errors)")
+    judge_pair(name, case, got, ("indices", "errors"), None)
     indices, errors = (np.asarray(v) for v in got)
     if indices.shape != (num_checks, x.ndim) or not np.issubdtype(indices.dtype, np.integer):
         fail(name, case, f"indices has shape {indices.shape} and dtype {indices.dtype}, expected integers of "

@@ -14,8 +14,10 @@ from course_checks.core import (
     fail,
     judge_array,
     judge_error,
+    judge_forward,
     judge_hygiene,
     judge_outputs,
+    judge_pair,
     judge_overflow,
 )
 from course_checks.softmax_family import cross_entropy_cases, judge_cross_entropy
@@ -27,29 +29,6 @@ def _away_from_kink(rng, shape):
     """Standard normal entries pushed at least 0.05 away from 0 (ReLU's kink)."""
     x = rng.standard_normal(shape)
     return x + 0.05 * np.sign(x)
-
-
-def judge_forward(name, case, outcome, expected_out, expected_cache, cache_desc, hint=None, error_hints=None):
-    """Judge a ``(out, cache)`` pair: out against the reference, cache against the pinned contents."""
-    judge_error(name, case, outcome, error_hints)
-    judge_overflow(name, case, outcome)
-    got = outcome.value
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        fail(name, case, f"returned {type(got).__name__}, expected a pair (out, cache)",
-             "return out, cache  (the backward pass gets the cache)")
-    out, cache = got
-    judge_array(name, case, out, expected_out.shape, dtype=None)
-    if not np.all(np.isfinite(out)):
-        fail(name, case, "out contains nan or inf", "an exp overflowed: keep every exponent <= 0")
-    judge_hygiene(name, case, outcome)
-    if not close(out, expected_out):
-        fail(name, case, "out is wrong", hint)
-    expected_items = expected_cache if isinstance(expected_cache, tuple) else (expected_cache,)
-    got_items = tuple(cache) if isinstance(expected_cache, tuple) and isinstance(cache, (tuple, list)) else (cache,)
-    if len(got_items) != len(expected_items) or not all(
-            isinstance(g, np.ndarray) and g.shape == e.shape and close(g, e) for g, e in zip(got_items, expected_items)):
-        fail(name, case, f"the cache is not {cache_desc}",
-             "the cache contents are fixed so that any backward pass can use any forward pass")
 
 
 # --- affine ---------------------------------------------------------------------------------------
@@ -316,8 +295,7 @@ def judge_sgd_step(name, case, outcome):
     loss, new = ref.sgd_step(*case.args)
     judge_error(name, case, outcome)
     got = outcome.value
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        fail(name, case, f"returned {type(got).__name__}, expected a pair (loss, new_params)")
+    judge_pair(name, case, got, ("loss", "new_params"), None)
     judge_hygiene(name, case, outcome)
     got_loss = got[0]
     if np.ndim(got_loss) != 0 or not np.isfinite(got_loss):

@@ -220,7 +220,7 @@ def defined_functions(source):
 
 
 @dataclass(frozen=True)
-class CheckCall:
+class HiddenCall:
     """What a hidden grade cell runs: ``check_<exercise>(<function>, part=<part>)``."""
 
     exercise: str
@@ -239,12 +239,12 @@ def is_hidden_test(cell):
 
 
 def hidden_check(cell):
-    """The :class:`CheckCall` of a hidden test cell, or None for any other cell or a hidden test that runs none."""
+    """The :class:`HiddenCall` of a hidden test cell, or None for any other cell or a hidden test that runs none."""
     return check_call(cell.source) if is_hidden_test(cell) else None
 
 
 def check_call(source):
-    """The :class:`CheckCall` in a hidden grade cell's source, or None if it runs no known check."""
+    """The :class:`HiddenCall` in a hidden grade cell's source, or None if it runs no known check."""
     tree = parse_cell(source)
     for node in [] if tree is None else ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id.startswith("check_")):
@@ -255,5 +255,5 @@ def check_call(source):
         default = inspect.signature(CHECKS[exercise][0]).parameters["part"].default
         part = next((k.value.value for k in node.keywords if k.arg == "part" and isinstance(k.value, ast.Constant)),
                     default)
-        return CheckCall(exercise, node.args[0].id, part)
+        return HiddenCall(exercise, node.args[0].id, part)
     return None

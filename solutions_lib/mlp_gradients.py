@@ -21,10 +21,11 @@ from solutions_lib.softmax_family import softmax
 PARAMS = ("W1", "b1", "W2", "b2")
 
 
-def check_theta(theta, D=None):
-    """Validate a parameter dict and return its (D, H, K) sizes."""
+def as_theta(theta, D=None):
+    """The (D, H, K) sizes of a parameter dict ``theta`` (W1 (D, H), b1 (H,), W2 (H, K), b2 (K,)), or ValueError."""
     if not isinstance(theta, dict) or set(theta) != set(PARAMS):
-        raise ValueError(f"theta must be a dict with keys {PARAMS}, got {sorted(theta) if isinstance(theta, dict) else type(theta).__name__}")
+        got = sorted(theta) if isinstance(theta, dict) else type(theta).__name__
+        raise ValueError(f"theta must be a dict with keys {PARAMS}, got {got}")
     W1, b1, W2, b2 = (np.asarray(theta[k]) for k in PARAMS)
     if W1.ndim != 2 or W2.ndim != 2 or W1.shape[1] != W2.shape[0]:
         raise ValueError(f"theta['W1'] must be (D, H) and theta['W2'] (H, K), got {W1.shape} and {W2.shape}")
@@ -82,7 +83,7 @@ def compute_gradients(X, y, theta):
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D with shape (N, D), got shape {X.shape}")
     y = as_label_vector(y, "y")
-    _, _, K = check_theta(theta, X.shape[1])
+    _, _, K = as_theta(theta, X.shape[1])
     if y.shape != (X.shape[0],) or np.any((y < 0) | (y >= K)):
         raise ValueError(f"y must have shape ({X.shape[0]},) with labels in [0, {K}), got shape {y.shape}")
     h, Z = forward(X, theta)
