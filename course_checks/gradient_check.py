@@ -20,6 +20,9 @@ layers = reference("layers")
 
 
 THRESHOLD = 1e-7
+#: How closely a returned relative error must match: it is a formula of a and b, not an approximation, and the
+#: values it is told apart from (the mean, |a + b| in the denominator) can be close to it.
+ERROR_RTOL = 1e-9
 
 
 class ClosureLoss:
@@ -253,15 +256,15 @@ def judge_relative_error(name, case, outcome):
         fail(name, case, "returned nan", "where a and b are both 0, |a| + |b| is 0: divide by "
              "np.maximum(1e-8, |a| + |b|) instead")
     judge_hygiene(name, case, outcome)
-    if np.isclose(value, expected, rtol=1e-9, atol=1e-15):
+    if np.isclose(value, expected, rtol=ERROR_RTOL, atol=1e-15):
         return
     a, b = np.asarray(a, float), np.asarray(b, float)
     diffs = np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
-    if np.isclose(value, diffs.mean(), rtol=1e-9, atol=0):
+    if np.isclose(value, diffs.mean(), rtol=ERROR_RTOL, atol=0):
         fail(name, case, "returned the mean relative error", "return the largest one: one bad entry is a bug")
-    if np.isclose(value, np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a + b))), rtol=1e-9, atol=0):
+    if np.isclose(value, np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a + b))), rtol=ERROR_RTOL, atol=0):
         fail(name, case, "is wrong where a and b have opposite signs", "the denominator is |a| + |b|, not |a + b|")
-    if np.isclose(value, np.max(np.abs(a - b)), rtol=1e-9, atol=0):
+    if np.isclose(value, np.max(np.abs(a - b)), rtol=ERROR_RTOL, atol=0):
         fail(name, case, "returned the absolute difference", "divide by max(1e-8, |a| + |b|)")
     fail(name, case, f"returned {value:.6g}, which is not max |a - b| / max(1e-8, |a| + |b|)")
 

@@ -300,8 +300,8 @@ def judge_sgd_step(name, case, outcome):
     got_loss = got[0]
     if np.ndim(got_loss) != 0 or not np.isfinite(got_loss):
         fail(name, case, "loss must be a single finite number")
-    if not np.isclose(got_loss, loss, rtol=1e-7):
-        if np.isclose(got_loss, ref.two_layer_loss(new, X, Y)[0], rtol=1e-7):
+    if not close(got_loss, loss):
+        if close(got_loss, ref.two_layer_loss(new, X, Y)[0]):
             fail(name, case, "the loss was computed after the update", "report the loss at the parameters you were given")
         fail(name, case, "the loss is wrong", "mean cross-entropy of the two-layer net at the given parameters")
     got_new = got[1]
