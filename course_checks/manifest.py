@@ -11,8 +11,9 @@ module can sit in a grading kernel without reaching the reference:
 - the student writes ``<signature>`` in the notebook's solution cell
   ``<name>`` and the hidden grade cells ``test_<name>_<part>`` call
   ``check_<name>(<name>, part="<part>")``;
-- the reference is ``solutions_lib.<topic>.<name>``, the check
-  ``course_checks.<topic>.check_<name>``, its catalogue of answers
+- the reference is ``solutions_lib.<topic>.<name>``; the check is made from
+  ``<name>_cases`` and ``judge_<name>`` in ``course_checks.<topic>`` (see
+  :func:`course_checks.core.exercise_check`); the catalogue of answers is
   ``classroom.catalogue.<topic>``;
 - the topic is the notebook's unless the exercise names its own.
 """
@@ -302,11 +303,6 @@ COURSE = (
         )),
     )),
 )
-
-
-def assignments():
-    """The assignments' names, in course order."""
-    return [a.name for a in COURSE]
 
 
 def functions():
