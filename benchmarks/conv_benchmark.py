@@ -6,7 +6,15 @@ Compares ``solutions_lib.convolution``'s vectorized layer against
   installed (``pip install torch``),
 - ``scipy.signal.correlate`` (forward) and ``scipy.signal.convolve`` /
   ``correlate`` (backward), one call per (sample, filter, channel) image pair,
-- the naive four-loop layer.
+- the naive four-loop layer (loops over n, f, i and j; channels and kernel
+  summed by NumPy), the canonical loops a student writes first;
+- the notebook's model answer of ``conv_forward_fast`` / ``conv_backward_fast``
+  (read from ``source/04_convolution``), whose speed-up over those loops the
+  notebook's timing cell shows.
+
+PyTorch: its CPU build, ``pip install torch==2.13.0 --index-url
+https://download.pytorch.org/whl/cpu``; the first lines of the output name the
+build and the thread count it ran with.
 
 Run from the repository root::
 
@@ -28,6 +36,7 @@ import time
 import numpy as np
 from scipy import signal
 
+from classroom.submissions import notebook_functions
 from solutions_lib.convolution import conv_backward_fast, conv_backward_naive, conv_forward_fast, conv_forward_naive
 
 #: (label, x shape, w shape, stride, pad)
@@ -58,6 +67,18 @@ def reference(x, w, b, stride, pad, dout):
 def naive(x, w, b, stride, pad, dout):
     out, cache = conv_forward_naive(x, w, b, stride, pad)
     return (out, *conv_backward_naive(dout, cache))
+
+
+def model_answer():
+    """The notebook's model answer, forward plus backward."""
+    namespace = notebook_functions("04_convolution")
+    forward, backward = namespace["conv_forward_fast"], namespace["conv_backward_fast"]
+
+    def run(x, w, b, stride, pad, dout):
+        out, cache = forward(x, w, b, stride, pad)
+        return (out, *backward(dout, cache))
+
+    return run
 
 
 def scipy_signal(x, w, b, stride, pad, dout):
@@ -108,11 +129,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     repeats = 3 if args.quick else 10
     run_torch, torch_version = torch_layer()
+    run_model = model_answer()
     print("forward + backward, float64; ratio = reference time / other time (below 1: reference faster)")
     print(f"PyTorch: {torch_version + ' (2 threads)' if run_torch else 'not installed (pip install torch)'}")
     header = f"{'shape':<12} {'x':<18} {'w':<16} {'s':>2} {'p':>2} {'reference':>10}"
     header += f" {'torch':>9} {'ratio':>6}" if run_torch else ""
-    header += f" {'scipy':>9} {'ratio':>6} {'loops':>9} {'speed-up':>9}"
+    header += f" {'scipy':>9} {'ratio':>6} {'loops':>9} {'speed-up':>9} {'model':>8} {'speed-up':>9}"
     print(header)
     for label, x_shape, w_shape, stride, pad in SHAPES:
         rng = np.random.default_rng(0)
@@ -120,7 +142,8 @@ def main(argv=None):
         out, _ = conv_forward_fast(x, w, b, stride, pad)
         dout = rng.standard_normal(out.shape)
         ours = reference(x, w, b, stride, pad, dout)
-        for name, other in (("scipy", scipy_signal),) + ((("torch", run_torch),) if run_torch else ()):
+        for name, other in (("scipy", scipy_signal), ("model answer", run_model)) + (
+                (("torch", run_torch),) if run_torch else ()):
             theirs = other(x, w, b, stride, pad, dout)
             for a, b_ in zip(ours, theirs):
                 assert np.allclose(a, b_, rtol=1e-9, atol=1e-9), f"{name} disagrees with the reference on {label}"
@@ -133,7 +156,9 @@ def main(argv=None):
         part = max(1, x_shape[0] // 16)
         t_scipy = best_time(lambda: scipy_signal(x[:part], w, b, stride, pad, dout[:part]), 1) * x_shape[0] / part
         t_loops = best_time(lambda: naive(x[:part], w, b, stride, pad, dout[:part]), 1) * x_shape[0] / part
+        t_model = best_time(lambda: run_model(x, w, b, stride, pad, dout), repeats)
         line += f" {t_scipy * 1e3:>7.0f}ms {t_ref / t_scipy:>6.3f} {t_loops * 1e3:>7.0f}ms {t_loops / t_ref:>8.0f}x"
+        line += f" {t_model * 1e3:>6.1f}ms {t_loops / t_model:>8.0f}x"
         print(line, flush=True)
 
 
