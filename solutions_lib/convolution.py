@@ -160,18 +160,26 @@ def conv_backward_naive(dout, cache):
 # --- fast: one matrix product per pass, no Python loops -------------------------------------------
 
 def _im2col(x, HH, WW, stride, pad, H_out, W_out):
-    """Every receptive field of the padded input as a column.
+    """Every receptive field of the padded input as a column, and a last row of ones.
 
     Returns
     -------
-    ndarray, shape (C*HH*WW, N*H_out*W_out)
+    ndarray, shape (C*HH*WW + 1, N*H_out*W_out)
         Row ``(c, k, l)`` and column ``(n, i, j)`` hold
-        ``xp[n, c, i*stride + k, j*stride + l]``. The axes are ordered so that
-        the filters, reshaped to (F, C*HH*WW), multiply it in one GEMM.
+        ``xp[n, c, i*stride + k, j*stride + l]``; the last row is all ones (the
+        bias trick). The axes are ordered so that the filters, reshaped to
+        (F, C*HH*WW) with the biases as one more column, multiply it in one
+        GEMM, and the upstream gradient times its transpose gives ``dw`` and
+        ``db`` in one GEMM too.
     """
+    N, C = x.shape[:2]
+    K = C * HH * WW
     windows = sliding_window_view(zero_pad(x, pad), (HH, WW), axis=(2, 3))[:, :, ::stride, ::stride]
     windows = windows[:, :, :H_out, :W_out]                      # (N, C, H_out, W_out, HH, WW), a view
-    return windows.transpose(1, 4, 5, 0, 2, 3).reshape(-1, x.shape[0] * H_out * W_out)  # one copy
+    cols = np.empty((K + 1, N * H_out * W_out))
+    cols[:K].reshape(C, HH, WW, N, H_out, W_out)[...] = windows.transpose(1, 4, 5, 0, 2, 3)  # one copy
+    cols[K] = 1.0
+    return cols
 
 
 def _col2im(dcols, x_shape, HH, WW, stride, pad, H_out, W_out):
@@ -206,7 +214,8 @@ def _col2im(dcols, x_shape, HH, WW, stride, pad, H_out, W_out):
 def conv_forward_fast(x, w, b, stride=1, pad=0):
     """Vectorized convolution forward pass: im2col, then one matrix product.
 
-    Same contract as :func:`conv_forward_naive`.
+    The biases ride in the product as one more column of the filter matrix,
+    against the row of ones :func:`_im2col` appends. Same contract as :func:`conv_forward_naive`.
 
     Parameters
     ----------
@@ -224,9 +233,8 @@ def conv_forward_fast(x, w, b, stride=1, pad=0):
     """
     x, w, b, H_out, W_out = _validate(x, w, b, stride, pad)
     F, _, HH, WW = w.shape
-    cols = _im2col(x, HH, WW, stride, pad, H_out, W_out)        # (C*HH*WW, N*H_out*W_out)
-    out = w.reshape(F, -1) @ cols                                # (F, N*H_out*W_out)
-    out += b[:, None]
+    cols = _im2col(x, HH, WW, stride, pad, H_out, W_out)        # (C*HH*WW + 1, N*H_out*W_out)
+    out = np.column_stack([w.reshape(F, -1), b]) @ cols          # (F, N*H_out*W_out), biases added
     out = out.reshape(F, x.shape[0], H_out, W_out).transpose(1, 0, 2, 3)
     return out, (x, w, b, stride, pad)
 
@@ -234,9 +242,11 @@ def conv_forward_fast(x, w, b, stride=1, pad=0):
 def conv_backward_fast(dout, cache):
     """Vectorized convolution backward pass: two matrix products and a col2im.
 
-    With ``cols`` the im2col matrix of the forward pass and ``d`` the
-    upstream gradient as (F, N*H_out*W_out): ``dw = d @ cols.T``,
-    ``db = d.sum(axis=1)``, and ``dx = col2im(w.T @ d)``.
+    With ``cols`` the im2col matrix of the forward pass (its last row all
+    ones) and ``d`` the upstream gradient as (F, N*H_out*W_out):
+    ``[dw | db] = d @ cols.T`` (the row of ones sums ``d`` into ``db``), and
+    ``dx = col2im(w.T @ d)``, with ``w.T @ d`` written into the columns'
+    own memory.
 
     Parameters
     ----------
@@ -254,11 +264,12 @@ def conv_backward_fast(dout, cache):
     x, w, b, stride, pad = cache
     N, F, H_out, W_out = dout.shape
     HH, WW = w.shape[2], w.shape[3]
-    cols = _im2col(x, HH, WW, stride, pad, H_out, W_out)
+    cols = _im2col(x, HH, WW, stride, pad, H_out, W_out)        # (C*HH*WW + 1, N*H_out*W_out)
     d = dout.transpose(1, 0, 2, 3).reshape(F, -1)                # (F, N*H_out*W_out)
-    dw = (d @ cols.T).reshape(w.shape)
-    dx = _col2im(w.reshape(F, -1).T @ d, x.shape, HH, WW, stride, pad, H_out, W_out)
-    return dx, dw, d.sum(axis=1)
+    dwb = d @ cols.T                                             # (F, C*HH*WW + 1): dw, then db
+    dcols = np.matmul(w.reshape(F, -1).T, d, out=cols[:-1])      # written over the columns, no longer needed
+    dx = _col2im(dcols, x.shape, HH, WW, stride, pad, H_out, W_out)
+    return dx, dwb[:, :-1].reshape(w.shape), dwb[:, -1]
 
 
 # --- for the notebook's first section: one channel, one kernel ------------------------------------
