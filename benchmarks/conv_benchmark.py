@@ -3,7 +3,7 @@
 Compares ``solutions_lib.convolution``'s vectorized layer against
 
 - PyTorch's ``conv2d`` in float64 on the CPU with 2 threads, when ``torch`` is
-  installed (``pip install torch``),
+  installed (its CPU build, below),
 - ``scipy.signal.correlate`` (forward) and ``scipy.signal.convolve`` /
   ``correlate`` (backward), one call per (sample, filter, channel) image pair,
 - the naive four-loop layer (loops over n, f, i and j; channels and kernel
@@ -131,7 +131,10 @@ def main(argv=None):
     run_torch, torch_version = torch_layer()
     run_model = model_answer()
     print("forward + backward, float64; ratio = reference time / other time (below 1: reference faster)")
-    print(f"PyTorch: {torch_version + ' (2 threads)' if run_torch else 'not installed (pip install torch)'}")
+    print(f"PyTorch: {torch_version + ' (2 threads)' if run_torch else 'not installed (see the README for the CPU build)'}")
+    print("loops: the reference's naive layer, the canonical four loops over n, f, i, j (channels and kernel "
+          "summed by NumPy);")
+    print("model: the notebook's model answer (tensordot over strided windows); speed-up = loops time / its time")
     header = f"{'shape':<12} {'x':<18} {'w':<16} {'s':>2} {'p':>2} {'reference':>10}"
     header += f" {'torch':>9} {'ratio':>6}" if run_torch else ""
     header += f" {'scipy':>9} {'ratio':>6} {'loops':>9} {'speed-up':>9} {'model':>8} {'speed-up':>9}"
