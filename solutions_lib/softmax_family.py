@@ -74,7 +74,9 @@ def logsumexp(Z):
     """
     Z = as_logits(Z, "Z")
     m = Z.max(axis=1)
-    return m + np.log(_row_sums(np.exp(Z - m[:, None])))
+    E = Z - m[:, None]                     # a new array: exponentiate it in place
+    np.exp(E, out=E)
+    return m + np.log(_row_sums(E))
 
 
 def log_softmax(Z):
@@ -82,7 +84,10 @@ def log_softmax(Z):
 
     Mathematically this is ``Z - logsumexp(Z)``; subtracting the row max ``m``
     first keeps full precision when the logits are huge (``m + log(...)``
-    would round away the small part before the subtraction).
+    would round away the small part before the subtraction). Only one array
+    of ``Z``'s size is made: it holds ``exp(Z - m)`` for the row sums, then
+    the result (``Z - m`` is computed twice, which costs less than a second
+    fresh array).
 
     Parameters
     ----------
@@ -94,9 +99,13 @@ def log_softmax(Z):
         Log-probabilities: all <= 0, and ``exp`` of each row sums to 1.
     """
     Z = as_logits(Z, "Z")
-    shifted = Z - Z.max(axis=1, keepdims=True)
-    shifted -= np.log(_row_sums(np.exp(shifted)))[:, None]
-    return shifted
+    m = Z.max(axis=1, keepdims=True)
+    out = np.subtract(Z, m)                # one array of Z's size: first exp(Z - m), then the result
+    np.exp(out, out=out)
+    log_sums = np.log(_row_sums(out))
+    np.subtract(Z, m, out=out)
+    out -= log_sums[:, None]
+    return out
 
 
 def cross_entropy(Z, Y):
