@@ -415,6 +415,23 @@ def judge_array(name, case, got, shape, dtype=np.float64):
              "build the result with float arithmetic (np.zeros(...) is float64), or convert with .astype(float)")
 
 
+
+def judge_float(name, case, got, expected="a float", array_hint=None, nan_hint=None):
+    """Return ``got`` as a float, or fail: an array with axes, something not a number, or nan.
+
+    ``expected`` says what one number the function should return; the hints
+    say how an array or a nan usually comes about for this function.
+    """
+    if isinstance(got, np.ndarray) and got.ndim > 0:
+        fail(name, case, f"returned an array of shape {got.shape}, expected {expected}", array_hint)
+    try:
+        value = float(got)
+    except (TypeError, ValueError):
+        fail(name, case, f"returned {type(got).__name__}, expected a float")
+    if np.isnan(value):
+        fail(name, case, "returned nan", nan_hint)
+    return value
+
 def _judge_shape(name, case, label, got, expected):
     """Fail with a diagnosis when an output array has the wrong type or shape."""
     if not isinstance(got, np.ndarray):

@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from course_checks.reference import reference
-from course_checks.core import Case, fail, judge_error, judge_hygiene, judge_outputs, judge_pair
+from course_checks.core import Case, fail, judge_error, judge_float, judge_hygiene, judge_outputs, judge_pair
 
 ref = reference("gradient_check")
 layers = reference("layers")
@@ -244,17 +244,10 @@ def judge_relative_error(name, case, outcome):
                                       "maximum of two arrays is np.maximum(1e-8, ...)"})
     a, b = case.args
     expected = ref.relative_error(a, b)
-    got = outcome.value
-    if isinstance(got, np.ndarray) and got.ndim > 0:
-        fail(name, case, f"returned an array of shape {got.shape}, expected one number",
-             "take the largest entry (np.max) of the elementwise relative errors")
-    try:
-        value = float(got)
-    except (TypeError, ValueError):
-        fail(name, case, f"returned {type(got).__name__}, expected a float")
-    if np.isnan(value):
-        fail(name, case, "returned nan", "where a and b are both 0, |a| + |b| is 0: divide by "
-             "np.maximum(1e-8, |a| + |b|) instead")
+    value = judge_float(name, case, outcome.value, "one number",
+                        array_hint="take the largest entry (np.max) of the elementwise relative errors",
+                        nan_hint="where a and b are both 0, |a| + |b| is 0: divide by "
+                        "np.maximum(1e-8, |a| + |b|) instead")
     judge_hygiene(name, case, outcome)
     if np.isclose(value, expected, rtol=ERROR_RTOL, atol=1e-15):
         return

@@ -14,6 +14,7 @@ from course_checks.core import (
     fail,
     judge_array,
     judge_error,
+    judge_float,
     judge_hygiene,
     judge_overflow,
 )
@@ -165,17 +166,10 @@ def judge_cross_entropy(name, case, outcome):
     judge_overflow(name, case, outcome)
     Z, Y = case.args
     n, k = Z.shape
-    got = outcome.value
-    if isinstance(got, np.ndarray) and got.ndim > 0:
-        fail(name, case, f"returned an array of shape {got.shape}, expected a single float",
-             "average the per-row losses over the N rows")
-    try:
-        got = float(got)
-    except (TypeError, ValueError):
-        fail(name, case, f"returned {type(got).__name__}, expected a float")
-    if np.isnan(got):
-        fail(name, case, "returned nan",
-             "0 * log(0) is nan: a probability underflowed to 0; use log-probabilities Z - logsumexp(Z)")
+    got = judge_float(name, case, outcome.value, "a single float",
+                      array_hint="average the per-row losses over the N rows",
+                      nan_hint="0 * log(0) is nan: a probability underflowed to 0; "
+                      "use log-probabilities Z - logsumexp(Z)")
     if np.isinf(got):
         fail(name, case, "returned inf", "log of an underflowed probability, or exp overflow: use a stable log-softmax")
     judge_hygiene(name, case, outcome)
