@@ -31,13 +31,13 @@ timed once on a slice of the batch and scaled to the full batch.
 """
 
 import argparse
-import time
 
 import numpy as np
 from scipy import signal
 
 from classroom.submissions import notebook_functions
 from solutions_lib.convolution import conv_backward_fast, conv_backward_naive, conv_forward_fast, conv_forward_naive
+from timing import best_time  # benchmarks/timing.py, beside this script
 
 #: (label, x shape, w shape, stride, pad)
 SHAPES = [
@@ -46,17 +46,6 @@ SHAPES = [
     ("digits-like", (256, 1, 8, 8), (8, 1, 3, 3), 1, 1),
     ("deep", (50, 16, 32, 32), (32, 16, 3, 3), 1, 1),
 ]
-
-
-def best_time(func, repeats):
-    """Best wall-clock time of ``func()`` in seconds, after one warm-up call."""
-    func()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def reference(x, w, b, stride, pad, dout):

@@ -19,26 +19,15 @@ PyTorch: the CPU build, ``pip install torch==2.13.0 --index-url https://download
 """
 
 import argparse
-import time
 
 import numpy as np
 from scipy import special
 
 from solutions_lib import softmax_family
+from timing import best_time  # benchmarks/timing.py, beside this script
 
 SHAPES = [(10000, 10), (1000, 1000)]
 FUNCTIONS = ["softmax", "logsumexp", "log_softmax"]
-
-
-def best_time(func, repeats):
-    """Best wall-clock time of ``func()`` in seconds, after one warm-up call."""
-    func()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def scipy_version(name):
