@@ -421,6 +421,40 @@ display(Markdown('<script>alert("nnmarker-mdout")</script>'))
 display(Latex('$x$<script>alert("nnmarker-latex")</script>'))
 """
 MARKDOWN_SCRIPT = '<script>alert("nnmarker-md")</script><img src="x" onerror="alert(\'nnmarker-img\')">'
+#: A helper that recurses without end under a huge recursion limit: on a busy machine the cell times out deep
+#: in the recursion and the interrupt takes longer to unwind than nbclient waits for the kernel to go idle.
+DEEP_RECURSION = """import sys
+sys.setrecursionlimit(10**8)
+
+def _helper(n):
+    return _helper(n + 1)
+
+def logsumexp(Z):
+    return _helper(0)
+"""
+#: The same through a C function (map), which overflows the C stack: the interpreter segfaults.
+C_RECURSION = """import sys
+sys.setrecursionlimit(10**8)
+
+def _nested(n):
+    return sum(map(_nested, [n + 1]))
+
+def log_softmax(Z):
+    return _nested(0)
+"""
+#: Loops forever after installing a SIGINT handler that never returns: the interrupt cannot stop the cell and
+#: the kernel never goes idle (ipykernel restores its own handler before each cell, so it is set inside).
+BLOCKS_INTERRUPT = """import signal, time
+
+def _hold(*args):
+    while True:
+        time.sleep(1)
+
+def cross_entropy(Z, Y):
+    signal.signal(signal.SIGINT, _hold)
+    while True:
+        pass
+"""
 LOCKED_CELL = {"grade": False, "grade_id": "my_own_cell", "locked": True, "schema_version": 3, "solution": False}
 FAKE_CHECKS = {"__init__.py": "def __getattr__(name):\n    return lambda *a, **k: None\n"}
 FAKE_LAUNCHER = {"__init__.py": "", "sandbox.py": "raise SystemExit('replaced')\n", "kernel.py": "pass\n"}
@@ -648,8 +682,15 @@ def corpus():
         Hostile("infinite_loop", "softmax never returns",
                 softmax_notebook(softmax=("def softmax(Z):\n    while True:\n        pass\n")), {"softmax"}),
         Hostile("ignores_interrupt", "ignores SIGINT, then loops forever: the kernel must be restarted",
-                softmax_notebook(softmax=("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n\n"
-                                             "def softmax(Z):\n    while True:\n        pass\n")), {"softmax"}),
+                softmax_notebook(softmax=("import signal\n\ndef softmax(Z):\n"
+                                             "    signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                                             "    while True:\n        pass\n")), {"softmax"}),
+        Hostile("deep_recursion", "logsumexp recurses without end under sys.setrecursionlimit(10**8)",
+                softmax_notebook(logsumexp=DEEP_RECURSION), {"logsumexp"}),
+        Hostile("c_stack_recursion", "log_softmax recurses through map until the C stack overflows (SIGSEGV)",
+                softmax_notebook(log_softmax=C_RECURSION), {"log_softmax"}),
+        Hostile("blocks_interrupt", "cross_entropy loops with a SIGINT handler that never returns",
+                softmax_notebook(cross_entropy=BLOCKS_INTERRUPT), {"cross_entropy"}),
         Hostile("exits_in_function", "logsumexp calls os._exit(1)",
                 softmax_notebook(logsumexp=("import os\n\ndef logsumexp(Z):\n    os._exit(1)\n")), {"logsumexp"}),
         Hostile("exits_in_free_cell", "a free cell calls os._exit(0) between exercises (all answers right)",

@@ -14,9 +14,13 @@ top of what ``Execute`` does (run every cell, a per-cell timeout) it
   a :class:`GradingState` in ``resources["course_grader"]``, for
   :class:`course_grader.judge.JudgeChecks`;
 - caps each cell's output in bytes (nbgrader's ``LimitOutput`` caps lines later);
-- restarts a kernel that died (``os._exit``, a crash, memory exhaustion) or no
-  longer answers after a timeout, replays the earlier cells quietly and goes
-  on with the next cell; the cell that killed it gets an error output.
+- restarts a kernel that died (``os._exit``, a crash, memory exhaustion), no
+  longer answers after a timeout, or is still busy when nbclient gives up
+  waiting for it to stop (a ``CellTimeoutError`` "Timeout waiting for IOPub
+  output": an interrupt that lands deep in a recursion, a handler that blocks
+  it), replays the earlier cells quietly and goes on with the next cell; the
+  cell that did it gets an error output. nbgrader itself would drop the whole
+  notebook there.
 """
 
 import copy
@@ -28,7 +32,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async, run_sync
 from nbformat.v4 import new_output
 from nbgrader.coursedir import CourseDirectory
@@ -180,6 +184,12 @@ class GradingExecute(Execute):
                 "KernelDied", "the kernel died while running this cell (os._exit, a crash, or out of memory); "
                 "it was restarted and the earlier cells run again for the cells that follow"))
             self._stopped(index, call)
+        except CellTimeoutError:  # interrupted, but still busy a few seconds later (deep recursion, a handler)
+            cell.outputs.append(error_output(
+                "KernelRestarted", "this cell ran longer than the time limit per cell, and the kernel was still busy "
+                "a few seconds after it was interrupted (a very deep recursion, or code that blocks the "
+                "interrupt); it was restarted and the earlier cells run again for the cells that follow"))
+            self._stopped(index, call)
         else:
             if any(o.output_type == "error" and o.get("ename") == "CellTimeoutError" for o in cell.outputs):
                 if call:  # its other checks would only time out again
@@ -260,7 +270,7 @@ class GradingExecute(Execute):
                 continue
             try:
                 self.execute_cell(copy.deepcopy(earlier), i, store_history=False)
-            except DeadKernelError:
+            except (DeadKernelError, CellTimeoutError):
                 self._state.died.append(i)
                 return self._restart(index)
             finally:

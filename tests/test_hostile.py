@@ -158,7 +158,8 @@ def test_the_corpus_covers_the_attacks():
     for name, prefix in prefixes.items():
         assert sum(e.attack.startswith(prefix) for e in ENTRIES) >= 3, name
     for word in ("reference", "numpy", "builtins", "sys_modules", "visible", "seed", "loop", "tests", "exits",
-                 "segfault", "memory", "fork", "print", "corrupt", "missing", "extra", "renamed", "some_cells"):
+                 "segfault", "recursion", "interrupt", "memory", "fork", "print", "corrupt", "missing", "extra",
+                 "renamed", "some_cells"):
         assert any(word in e.id for e in ENTRIES), word
     assert set(ASSIGNMENTS) == set(FUNCTIONS), "every assignment has at least one hostile submission"
 
@@ -211,6 +212,10 @@ def test_messages_say_what_happened(graded):
     assert "has a for loop" in messages(graded, "loop_in_vectorized")["test_softmax_vectorized"]
     assert "KernelDied" in messages(graded, "exits_in_function")["test_logsumexp_values"]
     assert "KernelDied" in messages(graded, "segfaults")["test_log_softmax_values"]
+    assert "KernelDied" in messages(graded, "c_stack_recursion")["test_log_softmax_values"]
+    for student, cell in (("ignores_interrupt", "test_softmax_values"), ("blocks_interrupt", "test_cross_entropy_values")):
+        assert "still busy a few seconds after it was interrupted" in messages(graded, student)[cell], student
+    assert "did not finish" in messages(graded, "deep_recursion")["test_logsumexp_values"]
     assert "did not finish: CellTimeoutError" in messages(graded, "infinite_loop")["test_softmax_values"]
     assert "killed the kernel or timed out" in messages(graded, "infinite_loop")["test_softmax_stable"]
     assert "MemoryError" in messages(graded, "memory_bomb")["test_cross_entropy_values"]
