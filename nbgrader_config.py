@@ -43,6 +43,14 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
+# Late hand-ins: after the student's extension (python -m course_grader.extensions), 5 % of a notebook's score per
+# started hour late, at most 50 %; "zero" or "none" instead. Due dates: nbgrader's own (formgrader, or
+# `nbgrader db assignment add 01_one_hot --duedate="2027-02-01 17:00 UTC"`).
+c.AssignLatePenalties.plugin_class = "course_grader.late_policy.CourseLatePolicy"
+c.CourseLatePolicy.penalty_method = "per_hour"
+c.CourseLatePolicy.percent_per_hour = 5
+c.CourseLatePolicy.max_percent = 50
+
 # Unreadable, renamed or missing notebooks are made gradable (and explained) before grading.
 c.Autograde.pre_convert_hook = "course_grader.intake.prepare_submission"
 
@@ -75,6 +83,7 @@ c.GenerateFeedback.preprocessors = [
     "course_grader.feedback.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "course_grader.feedback.WrapLongLines",
+    "course_grader.feedback.LatenessNote",
 ]
 # Maths in feedback and in the formgrader as MathML: drawn by the browser, offline and without script.
 c.HTMLExporter.filters = {"markdown2html": "course_grader.maths.markdown2html_mathml"}

@@ -1,16 +1,22 @@
-"""The class report: one HTML file that shows an instructor where the class stands and what it got wrong.
+"""The term's class report: one HTML file that shows an instructor where the class stands and what it got wrong.
 
-For each assignment: the score histogram, the pass rate of every grade cell,
-and the most frequent failure diagnoses per exercise (the checks' messages in
-the autograded notebooks, grouped by their first line, with counts and one
-example student each), so that the misconception most of the class shares is
-the first thing in the list. Jobs that timed out or failed are listed too.
-Figures are drawn with matplotlib and embedded, so the file stands alone.
+It covers every assignment in the gradebook, whichever run wrote it: a table
+per student (the score of each assignment, with late, extension and
+failed-grading marks and a link to each feedback page); then per assignment
+the score histogram, the pass rate of every grade cell, and the most frequent
+failure diagnoses per exercise (the checks' messages in the autograded
+notebooks, grouped by their first line with the data values taken out, with
+counts and one example student each), so that the misconception most of the
+class shares is the first thing in the list. Jobs that timed out or failed
+are listed with what to do about them. Figures are drawn with matplotlib and
+embedded, so the file stands alone; ``report.json`` beside it holds the same
+as data.
 """
 
 import base64
 import html
 import io
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -19,7 +25,26 @@ import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.utils import is_grade
 
+from course_grader import extensions
+
 _CHECK_CALL = re.compile(r"\bcheck_(\w+)\(")
+#: Data values in a message: quoted text, then numbers (signed, decimal, scientific).
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\w.])", re.IGNORECASE)
+
+
+def message_template(line):
+    """A check's message with its data values replaced (``index 3 is out of bounds`` -> ``index N ...``)."""
+    return _NUMBER.sub("N", _QUOTED.sub("'…'", line))
+
+
+def first_line(ename, evalue):
+    """The first non-blank line of an error (its value, else its name), or a phrase saying there is none."""
+    for text in (evalue or "", ename or ""):
+        lines = [line for line in text.strip().splitlines() if line.strip()]
+        if lines:
+            return lines[0].strip()
+    return "(no message: the cell did not run)"
 
 
 def _exercise_of_cells(course, assignment):
@@ -51,16 +76,19 @@ def assignment_summary(course, assignment):
     Returns
     -------
     dict
-        ``totals``: {student: (score, max)}; ``cells``: {grade_id: (passed, graded, max_score)} in
-        notebook order; ``diagnoses``: {exercise: [(first line, students, example student), ...]},
-        the line most students' checks said first.
+        ``totals``: {student: (score, max)}; ``late``: {student: late penalty in points} for late ones;
+        ``cells``: {grade_id: (passed, graded, max_score)} in notebook order; ``diagnoses``:
+        {exercise: [(first line as a template, students, example student), ...]}, the line most students'
+        checks said first.
     """
     exercises = _exercise_of_cells(course, assignment)
-    totals, cells, diagnoses = {}, {}, defaultdict(lambda: defaultdict(set))
+    totals, late, cells, diagnoses = {}, {}, {}, defaultdict(lambda: defaultdict(set))
     with Gradebook(course.db_url, course.course_id) as gb:
         for submission in sorted(gb.assignment_submissions(assignment), key=lambda s: s.student_id):
             student = submission.student_id
             totals[student] = (float(submission.score), float(submission.max_score))
+            if submission.late_submission_penalty:
+                late[student] = float(submission.late_submission_penalty)
             failed = {}
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
@@ -72,12 +100,10 @@ def assignment_summary(course, assignment):
             if failed:
                 errors = failed_grade_cells(course.path("autograded", student, assignment))
                 for grade_id in failed:
-                    ename, evalue = errors.get(grade_id, ("", ""))
-                    first = (evalue or ename or "(no message: the cell did not run)").strip().splitlines()[0]
-                    exercise = exercises.get(grade_id, grade_id)
-                    diagnoses[exercise][first].add(student)
+                    line = message_template(first_line(*errors.get(grade_id, ("", ""))))
+                    diagnoses[exercises.get(grade_id, grade_id)][line].add(student)
     ordered = [g for g in exercises if g in cells] + [g for g in cells if g not in exercises]
-    return {"totals": totals, "cells": {g: cells[g] for g in ordered},
+    return {"totals": totals, "late": late, "cells": {g: cells[g] for g in ordered},
             "diagnoses": {exercise: sorted(((line, len(who), min(who)) for line, who in lines.items()),
                                            key=lambda row: (-row[1], row[0]))
                           for exercise, lines in diagnoses.items()}}
@@ -92,6 +118,7 @@ def _figure_html(fig, alt):
 
 def _histogram(assignment, totals):
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     fig = Figure(figsize=(6, 2.8))
     ax = fig.subplots()
@@ -100,19 +127,29 @@ def _histogram(assignment, totals):
     ax.hist(scores, bins=[x - 0.5 for x in range(int(top) + 2)], color="#4878a8", edgecolor="white")
     ax.set_xlabel(f"points (of {top:g})")
     ax.set_ylabel("students")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(f"{assignment}: scores of {len(scores)} students")
     return _figure_html(fig, f"histogram of the scores in {assignment}")
 
 
+_RATE_BANDS = (("#59a14f", "80 % or more"), ("#edc948", "50 to 80 %"), ("#e15759", "under 50 %"))
+
+
+def _rate_colour(rate):
+    return _RATE_BANDS[0][0] if rate >= 80 else _RATE_BANDS[1][0] if rate >= 50 else _RATE_BANDS[2][0]
+
+
 def _pass_rates(assignment, cells):
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
     names = list(cells)
     rates = [100 * passed / graded if graded else 0 for passed, graded, _ in cells.values()]
-    fig = Figure(figsize=(6, 0.3 * len(names) + 1))
+    fig = Figure(figsize=(6, 0.3 * len(names) + 1.5))
     ax = fig.subplots()
-    ax.barh(range(len(names)), rates, color=["#59a14f" if r >= 80 else "#edc948" if r >= 50 else "#e15759"
-                                             for r in rates])
+    ax.barh(range(len(names)), rates, color=[_rate_colour(r) for r in rates])
+    ax.legend(handles=[Patch(color=colour, label=label) for colour, label in _RATE_BANDS], fontsize=7,
+              loc="lower right", title="students with full marks", title_fontsize=7)
     ax.set_yticks(range(len(names)), names, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
@@ -130,16 +167,71 @@ code { white-space: pre-wrap; word-break: break-word; }
 """
 
 
-def render_report(course_name, summaries, problems):
-    """The report's HTML from :func:`assignment_summary` of each assignment and the ledger's problems."""
+#: What an instructor can do about a job that timed out or failed, by its status.
+ADVICE = {
+    "timeout": "grading ran past the job's budget (a notebook that loops or waits); the student has a row with "
+               "zero points marked for manual grading and feedback saying so. Grade it by hand in the formgrader, "
+               "or run the class command again with --retry-failed (and a larger --timeout)",
+    "failed": "nbgrader could not grade it (its log is in class_grading/logs/<assignment>/<student>.log); the "
+              "student has a row with zero points marked for manual grading and feedback saying so. Grade it by "
+              "hand, or fix the cause and run the class command again with --retry-failed",
+}
+
+
+def student_rows(course, summaries, ledger):
+    """Per student, per assignment: ``{student: {assignment: {...}}}`` with the score, the maximum, the late
+    penalty in points, the extension in hours, the grading status and the feedback pages (course-relative)."""
+    extra = extensions.load(course.root)
+    rows = defaultdict(dict)
+    for assignment, summary in summaries.items():
+        for student, (score, top) in summary["totals"].items():
+            entry = ledger.entry(assignment, student) or {}
+            pages = sorted(str(p.relative_to(course.root)) for p in
+                           course.path("feedback", student, assignment).glob("*.html"))
+            rows[student][assignment] = {
+                "score": score, "max": top, "late_penalty": summary["late"].get(student, 0.0),
+                "extension_hours": extra.get(assignment, {}).get(student, 0.0),
+                "status": entry.get("status", "graded"), "feedback": pages}
+    return dict(sorted(rows.items()))
+
+
+def _cell_html(mark):
+    e = html.escape
+    text = f"{mark['score']:g} / {mark['max']:g}"
+    notes = []
+    if mark["status"] != "graded":
+        notes.append(f"<b>{e(mark['status'])}</b>")
+    if mark["late_penalty"]:
+        notes.append(f"late −{mark['late_penalty']:g}")
+    if mark["extension_hours"]:
+        notes.append(f"ext. +{e(extensions.format_hours(mark['extension_hours']))}")
+    links = " ".join(f"<a href='../{e(page)}'>{e(Path(page).stem)}</a>" for page in mark["feedback"])
+    return f"<td class='n'>{text}{'<br>' + ', '.join(notes) if notes else ''}{'<br>' + links if links else ''}</td>"
+
+
+def render_report(course_name, summaries, problems, students=None):
+    """The report's HTML from :func:`assignment_summary` of each assignment, the ledger's problems and
+    :func:`student_rows`."""
     e = html.escape
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Class report: {e(course_name)}</title>"
-             f"<style>{_STYLE}</style></head><body><h1>Class report: {e(course_name)}</h1>"]
+             f"<style>{_STYLE}</style></head><body><h1>Class report: {e(course_name)}</h1>"
+             f"<p>Every assignment in the gradebook: {e(', '.join(summaries)) or 'none yet'}.</p>"]
     if problems:
         parts.append("<h2>Jobs that timed out or failed</h2><table><tr><th>assignment</th><th>student</th>"
-                     "<th>status</th><th>message</th></tr>")
-        parts += [f"<tr><td>{e(p['assignment'])}</td><td>{e(p['student'])}</td><td>{e(p['status'])}</td>"
-                  f"<td><code>{e(p['message'])}</code></td></tr>" for p in problems]
+                     "<th>what happened</th><th>what to do</th></tr>")
+        parts += [f"<tr><td>{e(p['assignment'])}</td><td>{e(p['student'])}</td><td>{e(p['status'])}: "
+                  f"<code>{e(p['message'][:300])}</code></td><td>{e(ADVICE.get(p['status'], ''))}</td></tr>"
+                  for p in problems]
+        parts.append("</table>")
+    if students:
+        parts.append("<h2>Students</h2><table><tr><th>student</th>"
+                     + "".join(f"<th>{e(a)}</th>" for a in summaries) + "<th>total</th></tr>")
+        for student, marks in students.items():
+            total = sum(m["score"] for m in marks.values())
+            top = sum(m["max"] for m in marks.values())
+            parts.append(f"<tr><td>{e(student)}</td>"
+                         + "".join(_cell_html(marks[a]) if a in marks else "<td>–</td>" for a in summaries)
+                         + f"<td class='n'>{total:g} / {top:g}</td></tr>")
         parts.append("</table>")
     for assignment, summary in summaries.items():
         totals = summary["totals"]
@@ -151,10 +243,13 @@ def render_report(course_name, summaries, problems):
         top = max(m for _, m in totals.values())
         full = sum(s >= m for s, m in totals.values())
         parts.append(f"<p>{len(scores)} students; mean {sum(scores) / len(scores):.1f} / {top:g}, "
-                     f"median {scores[len(scores) // 2]:g}; {full} with full marks.</p>")
+                     f"median {scores[len(scores) // 2]:g}; {full} with full marks; "
+                     f"{len(summary['late'])} late.</p>")
         parts.append(_histogram(assignment, totals))
         parts.append(_pass_rates(assignment, summary["cells"]))
-        parts.append("<h3>Most frequent failure diagnoses, per exercise</h3>")
+        parts.append("<h3>Most frequent failure diagnoses, per exercise</h3>"
+                     "<p>Messages are grouped with their data values replaced: N for a number, '…' for quoted "
+                     "text.</p>")
         if not summary["diagnoses"]:
             parts.append("<p>Every grade cell passed for every student.</p>")
         for exercise, rows in sorted(summary["diagnoses"].items(), key=lambda item: -sum(r[1] for r in item[1])):
@@ -168,18 +263,34 @@ def render_report(course_name, summaries, problems):
     return "".join(parts)
 
 
-def write_report(course, assignments, ledger, path):
-    """Write the class report of ``assignments`` to ``path`` and return it.
+def gradebook_assignments(course):
+    """Names of every assignment in the course's gradebook, by due date then name."""
+    with Gradebook(course.db_url, course.course_id) as gb:
+        return [a.name for a in sorted(gb.assignments, key=lambda a: (a.duedate is None, a.duedate or 0, a.name))]
+
+
+def write_report(course, ledger, path):
+    """Write the term's report (HTML at ``path``, ``report.json`` beside it) and return the HTML's path.
 
     Parameters
     ----------
     course : course_grader.grade_class.Course
-    assignments : list of str
     ledger : course_grader.ledger.Ledger
     path : path
     """
+    assignments = gradebook_assignments(course)
     summaries = {assignment: assignment_summary(course, assignment) for assignment in assignments}
+    students = student_rows(course, summaries, ledger)
+    problems = ledger.problems(assignments)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(course.course_id, summaries, ledger.problems(assignments)))
+    path.write_text(render_report(course.course_id, summaries, problems, students))
+    data = {"course": course.course_id, "students": students, "failed": problems,
+            "assignments": {a: {"totals": {s: list(t) for s, t in summary["totals"].items()}, "late": summary["late"],
+                                "cells": {g: dict(zip(("passed", "graded", "max_score"), v))
+                                          for g, v in summary["cells"].items()},
+                                "diagnoses": {x: [dict(zip(("message", "students", "example"), r)) for r in rows]
+                                              for x, rows in summary["diagnoses"].items()}}
+                            for a, summary in summaries.items()}}
+    path.with_name("report.json").write_text(json.dumps(data, indent=1, sort_keys=True))
     return path

@@ -5,15 +5,20 @@ hidden check cell is cut down to its leading comment (what the test checks,
 in words) and a line naming the check; the cell's output, the verdict that
 :class:`~course_grader.judge.JudgeChecks` wrote, stays. :class:`WrapLongLines`
 then makes every output wrap at the page's edge, so a long check message can
-be read whole, and :class:`FeedbackExporter` writes a page without script.
+be read whole, :class:`LatenessNote` says at the top when the notebook was
+handed in against the student's own due date, and :class:`FeedbackExporter`
+writes a page without script.
 """
 
 from jinja2 import ChoiceLoader, DictLoader
 from nbconvert.exporters import HTMLExporter
+from nbformat.v4 import new_markdown_cell
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import List
 
 from course_grader import source_rules
+from course_grader.late_policy import lateness
 
 #: Outputs and code wrap at the edge of the page instead of running off it.
 WRAP_CSS = """
@@ -72,3 +77,28 @@ class HideHiddenTests(FeedbackPreprocessor):
                 what = f"{call.exercise}, part {call.part!r}" if call else "a hidden test"
                 cell.source = "\n".join([*comments[:3], f"# (hidden test: {what}; its result is below)"])
         return cell, resources
+
+
+class LatenessNote(FeedbackPreprocessor):
+    """A first cell that says when the notebook was handed in: on time, or how late and what it cost.
+
+    The due date is the assignment's in the gradebook plus the student's extension
+    (:mod:`course_grader.extensions`), the penalty the course's late policy
+    (:mod:`course_grader.late_policy`); nothing is added for an assignment without a due date.
+    """
+
+    def preprocess(self, nb, resources):
+        info = resources.get("nbgrader", {})
+        try:
+            with Gradebook(info["db_url"]) as gb:
+                submission = gb.find_submission(info["assignment"], info["student"])
+                late = lateness(self.config, info["assignment"], info["student"], submission.timestamp,
+                                submission.assignment.duedate)
+                due = submission.assignment.duedate
+        except (KeyError, MissingEntry):
+            return nb, resources
+        if late is not None:
+            nb.cells.insert(0, new_markdown_cell(
+                f"**Hand-in:** {late.describe()} (due {due:%Y-%m-%d %H:%M} UTC).",
+                metadata={"course_grader": {"lateness": True}}))
+        return nb, resources

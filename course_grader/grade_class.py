@@ -5,6 +5,8 @@ Usage (from the course root, the grading environment active)::
     python -m course_grader.grade_class 01_one_hot 02_softmax          # a LocalCluster, one worker per core
     python -m course_grader.grade_class 02_softmax --workers 8
     python -m course_grader.grade_class 02_softmax --scheduler tcp://host:8786   # workers on other machines
+    python -m course_grader.grade_class 02_softmax --dry-run             # what would be graded, and why
+    python -m course_grader.grade_class 02_softmax --retry-failed        # also what timed out or failed before
     python -m course_grader.grade_class 02_softmax --force               # also what is already graded
 
 Each submission in ``submitted/<student>/<assignment>/`` becomes a
@@ -16,10 +18,18 @@ preprocessors, the same sandboxed kernel) in a folder of its own
 puts each result into the course's gradebook (SQLite or PostgreSQL, through
 nbgrader's ``Gradebook`` API) and into ``autograded/``, and records it in the
 ledger (:mod:`course_grader.ledger`). A job whose worker dies is retried on
-another worker by Dask; a job that runs past its budget is recorded as a
-timeout. Submissions already graded from the same files are skipped unless
-``--force``. A progress bar shows the jobs done, failures and time left, and
-a class report (:mod:`course_grader.class_report`) is written at the end.
+another worker by Dask; a job that still fails, or runs past its budget, is
+recorded all the same: a gradebook row with zero points that needs manual
+grading, a comment and an ``autograded/`` notebook that say what happened,
+so that the student gets feedback and the report counts them; it is tried
+again only with ``--retry-failed`` or when one of its inputs changes.
+A submission is graded when anything that decides its grade changed since
+it was last graded (:mod:`course_grader.grading_inputs`: the hand-in, the
+assignment's files or hidden tests or points, the grading code, the
+configuration, the due date, the student's extension), and the summary says
+why; ``--force`` grades everything again. A progress bar shows the jobs done,
+failures and time left, and the term's class report
+(:mod:`course_grader.class_report`) is written at the end.
 """
 
 import argparse
@@ -32,12 +42,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config.loader import PyFileConfigLoader
 
-from course_grader.gradebook_sync import assignment_gradebook, write_submission
-from course_grader.jobs import FAILED, GRADED, Job, JobResult, digest, folder_files, grade_job
+from course_grader import grading_inputs
+from course_grader.extensions import EXTENSIONS_FILE
+from course_grader.gradebook_sync import assignment_gradebook, write_failed_submission, write_submission
+from course_grader.jobs import FAILED, GRADED, TIMEOUT, Job, JobResult, digest, folder_files, grade_job
 from course_grader.ledger import Ledger
 
 #: Where the ledger and the class report live, in the course root.
@@ -75,12 +88,20 @@ class Course:
         submitted = Path(self.coursedir.format_path(self.coursedir.submitted_directory, ".", "."))
         return sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir()) if submitted.is_dir() else []
 
+    def assignment_files(self, assignment):
+        """The assignment's ``source/`` and ``release/`` files, by course-relative path."""
+        return {**folder_files(self.root, f"source/{assignment}"), **folder_files(self.root, f"release/{assignment}")}
+
+    def hand_in(self, assignment, student):
+        """The student's ``submitted/`` files, by course-relative path."""
+        return folder_files(self.root, self.path("submitted", student, assignment).relative_to(self.root))
+
     def job_files(self, assignment, student):
         """What a job needs of the course, by course-relative path: the assignment's ``source/`` and
-        ``release/`` files and the student's ``submitted/`` files."""
-        submitted = self.path("submitted", student, assignment).relative_to(self.root)
-        return {**folder_files(self.root, f"source/{assignment}"), **folder_files(self.root, f"release/{assignment}"),
-                **folder_files(self.root, submitted)}
+        ``release/`` files, the student's ``submitted/`` files and the extensions (for the late policy)."""
+        extensions = self.root / EXTENSIONS_FILE
+        extra = {EXTENSIONS_FILE: extensions.read_bytes()} if extensions.is_file() else {}
+        return {**self.assignment_files(assignment), **self.hand_in(assignment, student), **extra}
 
     def default_timeout(self, assignment):
         """A job's budget: each notebook's own budget and one more cell, plus a minute for nbgrader itself."""
@@ -99,8 +120,10 @@ class ClassRun:
     ----------
     results : list of JobResult
         The jobs that ran, in the order they finished (the files they brought back are dropped).
+    planned : list of tuple
+        ``(assignment, student, reasons)`` of every submission graded (or, in a dry run, to grade).
     skipped : list of tuple
-        ``(assignment, student)`` already graded from the same files.
+        ``(assignment, student)`` already graded from the same inputs (or failed before, not retried).
     seconds : float
         Wall-clock time of the whole run.
     workers : int
@@ -110,6 +133,7 @@ class ClassRun:
     """
 
     results: list = field(default_factory=list)
+    planned: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
     seconds: float = 0.0
     workers: int = 0
@@ -118,6 +142,14 @@ class ClassRun:
     @property
     def problems(self):
         return [r for r in self.results if r.status != GRADED]
+
+    def reasons_summary(self):
+        """``{reason: count}`` over the planned submissions, most frequent first."""
+        counts = {}
+        for _, _, reasons in self.planned:
+            for reason in reasons:
+                counts[reason] = counts.get(reason, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
 
 @contextmanager
@@ -146,8 +178,40 @@ def _progress(total, enabled):
                 bar_format="{desc}: {n_fmt}/{total_fmt} jobs |{bar}| [{elapsed}<{remaining}{postfix}]")
 
 
+def plan(course, ledger, assignments, students=None, force=False, retry_failed=False):
+    """What to grade and why: ``(pending, skipped)``.
+
+    ``pending`` holds ``(assignment, student, inputs, reasons)`` for every submission whose inputs changed
+    since it was last graded (:mod:`course_grader.grading_inputs`), whose ``autograded/`` folder is gone,
+    or (with ``retry_failed``) whose last job timed out or failed; with ``force``, every submission.
+    ``skipped`` holds ``(assignment, student)`` of the others.
+    """
+    pending, skipped = [], []
+    code = grading_inputs.grading_code_digest()
+    configuration = grading_inputs.files_digest({"nbgrader_config.py": course.config_text.encode()})
+    with Gradebook(course.db_url, course.course_id) as gb:
+        for assignment in assignments:
+            shared = {"assignment": grading_inputs.assignment_digest(gb, assignment, course.assignment_files(assignment)),
+                      "grading code": code, "configuration": configuration,
+                      "due date": grading_inputs.due_date(gb, assignment)}
+            for student in course.students(assignment):
+                if students and student not in students:
+                    continue
+                inputs = {"hand-in": grading_inputs.files_digest(course.hand_in(assignment, student)), **shared,
+                          "extension": grading_inputs.extension(course.root, assignment, student)}
+                reasons = ledger.reasons(assignment, student, inputs, course.path("autograded", student, assignment),
+                                         retry_failed)
+                if force:
+                    reasons = reasons or ["forced"]
+                if reasons:
+                    pending.append((assignment, student, inputs, reasons))
+                else:
+                    skipped.append((assignment, student))
+    return pending, skipped
+
+
 def grade_class(root, assignments, *, scheduler=None, workers=None, students=None, force=False, timeout=None,
-                progress=True, report=True, on_result=None):
+                progress=True, report=True, on_result=None, retry_failed=False, dry_run=False):
     """Grade every submission of ``assignments`` in parallel; write the gradebook, ``autograded/`` and a report.
 
     Parameters
@@ -162,13 +226,17 @@ def grade_class(root, assignments, *, scheduler=None, workers=None, students=Non
     students : list of str, optional
         Grade only these students.
     force : bool
-        Grade again what was already graded from the same files.
+        Grade again what was already graded from the same inputs.
+    retry_failed : bool
+        Grade again what timed out or failed before, although nothing changed.
+    dry_run : bool
+        Only say what would be graded and why (:attr:`ClassRun.planned`); grade nothing.
     timeout : float, optional
         Seconds a job may take (default: from the course's notebook and cell budgets).
     progress : bool
         Show a progress bar on stderr.
     report : bool
-        Write ``class_grading/report.html``.
+        Write the term's class report, ``class_grading/report.html`` and ``report.json``.
     on_result : callable, optional
         Called with each :class:`~course_grader.jobs.JobResult` once it is stored.
 
@@ -180,17 +248,14 @@ def grade_class(root, assignments, *, scheduler=None, workers=None, students=Non
     course = Course(root)
     ledger = Ledger(course.root / GRADING_FOLDER / "ledger.json")
     run = ClassRun()
-    pending = []
-    for assignment in assignments:
-        for student in course.students(assignment):
-            if students and student not in students:
-                continue
-            job_digest = digest(course.config_text, course.job_files(assignment, student))
-            if not force and ledger.is_current(assignment, student, job_digest,
-                                               course.path("autograded", student, assignment)):
-                run.skipped.append((assignment, student))
-            else:
-                pending.append((assignment, student, job_digest))
+    pending, run.skipped = plan(course, ledger, assignments, students, force, retry_failed)
+    run.planned = [(assignment, student, reasons) for assignment, student, _, reasons in pending]
+    if dry_run:
+        run.seconds = time.perf_counter() - start
+        return run
+    why = {(assignment, student): (inputs, reasons) for assignment, student, inputs, reasons in pending}
+    pending = [(assignment, student, digest(course.config_text, course.job_files(assignment, student)))
+               for assignment, student, _, _ in pending]
     templates = {}
 
     def make_job(assignment, student, job_digest):
@@ -224,7 +289,7 @@ def grade_class(root, assignments, *, scheduler=None, workers=None, students=Non
                 except Exception as error:  # noqa: BLE001 - a job that could not run is recorded, not fatal
                     result = JobResult(assignment, student, job_digest, FAILED,
                                        message=f"the job could not run: {type(error).__name__}: {error}")
-                _store(course, gb, ledger, result)
+                _store(course, gb, ledger, result, *why[(assignment, student)])
                 if result.status != GRADED:
                     bar.write(f"{result.status}: {student}/{assignment}: {result.message}")
                 result.autograded, result.log = {}, ""
@@ -238,27 +303,62 @@ def grade_class(root, assignments, *, scheduler=None, workers=None, students=Non
     if report:
         from course_grader.class_report import write_report
 
-        run.report = write_report(course, assignments, ledger, course.root / GRADING_FOLDER / "report.html")
+        run.report = write_report(course, ledger, course.root / GRADING_FOLDER / "report.html")
     run.seconds = time.perf_counter() - start
     return run
 
 
-def _store(course, gb, ledger, result):
-    """Write one result: the gradebook, ``autograded/``, the job's nbgrader log
-    (``class_grading/logs/<assignment>/<student>.log``), then the ledger (so a crash re-grades it)."""
+def _store(course, gb, ledger, result, inputs, reasons):
+    """Write one result: the gradebook and ``autograded/`` (for a job that timed out or failed, a row and
+    notebooks that say so), the job's nbgrader log (``class_grading/logs/<assignment>/<student>.log``), then
+    the ledger (so a crash re-grades it)."""
+    dest = course.path("autograded", result.student, result.assignment)
     if result.status == GRADED:
         write_submission(gb, result.assignment, result.student, result.marks)
-        dest = course.path("autograded", result.student, result.assignment)
-        if dest.exists():
-            shutil.rmtree(dest)
-        for relative, content in result.autograded.items():
-            path = dest / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
+        files = result.autograded
+    else:
+        write_failed_submission(gb, result.assignment, result.student, result.message)
+        files = failed_notebooks(course, result)
+    if dest.exists():
+        shutil.rmtree(dest)
+    for relative, content in files.items():
+        path = dest / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
     log = course.root / GRADING_FOLDER / "logs" / result.assignment / f"{result.student}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(result.log)
-    ledger.record(result)
+    ledger.record(result, inputs, reasons)
+
+
+def failed_notebooks(course, result):
+    """``{name: bytes}``: the notebooks of a submission that could not be graded, for its feedback.
+
+    Each is the student's notebook (the blank release notebook if it is missing or unreadable) with its
+    outputs cleared and a first cell that says why it has no automatic grade.
+    """
+    submitted = course.path("submitted", result.student, result.assignment)
+    out = {}
+    for release in sorted((course.root / "release" / result.assignment).glob("*.ipynb")):
+        try:
+            nb = nbformat.read(submitted / release.name, as_version=4)
+        except (OSError, ValueError, nbformat.reader.NotJSONError):
+            nb = nbformat.read(release, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+            f"**This notebook has no automatic grade yet.** {failure_in_words(result)} Your instructor has been "
+            "told and will grade it by hand or grade it again.", metadata={"course_grader": {"failed": True}}))
+        out[release.name] = nbformat.writes(nb).encode()
+    return out
+
+
+def failure_in_words(result):
+    """One sentence on why a job timed out or failed, for the student's feedback and the instructor's report."""
+    if result.status == TIMEOUT:
+        return "Grading it took longer than the time allowed for one hand-in, and it was stopped."
+    return "The grader could not run it to the end."
 
 
 def main(argv=None):
@@ -269,19 +369,32 @@ def main(argv=None):
     parser.add_argument("--scheduler", help="a Dask scheduler's address, e.g. tcp://host:8786 (default: a local cluster)")
     parser.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
     parser.add_argument("--student", action="append", help="grade only this student (repeatable)")
-    parser.add_argument("--force", action="store_true", help="grade again what is already graded from the same files")
+    parser.add_argument("--dry-run", action="store_true", help="say what would be graded and why; grade nothing")
+    parser.add_argument("--retry-failed", action="store_true",
+                        help="also grade again what timed out or failed before, although nothing changed")
+    parser.add_argument("--force", action="store_true", help="grade again what is already graded from the same inputs")
     parser.add_argument("--timeout", type=float, help="seconds a job may take (default: from the course's budgets)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--no-report", action="store_true", help="do not write the class report")
     args = parser.parse_args(argv)
     run = grade_class(args.course, args.assignments, scheduler=args.scheduler, workers=args.workers,
                       students=args.student, force=args.force, timeout=args.timeout,
-                      progress=not args.no_progress, report=not args.no_report)
+                      progress=not args.no_progress, report=not args.no_report, retry_failed=args.retry_failed,
+                      dry_run=args.dry_run)
+    if args.dry_run:
+        print(f"would grade {len(run.planned)} submission(s), skip {len(run.skipped)} up to date")
+        for assignment, student, reasons in run.planned:
+            print(f"  {student}/{assignment}: {', '.join(reasons)}")
+        return 0
     graded = sum(r.status == GRADED for r in run.results)
-    print(f"graded {graded} submission(s), skipped {len(run.skipped)} already graded from the same files, "
+    why = "; ".join(f"{reason}: {count}" for reason, count in run.reasons_summary().items())
+    print(f"graded {graded} submission(s){f' ({why})' if why else ''}, skipped {len(run.skipped)} up to date, "
           f"{len(run.problems)} timed out or failed, in {run.seconds:.1f} s on {run.workers} worker(s)")
     for result in run.problems:
         print(f"  {result.status}: {result.student}/{result.assignment}: {result.message}")
+    if run.problems:
+        print("  (each has a gradebook row with zero points that needs manual grading, and feedback that says so; "
+              "--retry-failed grades them again)")
     if run.report:
         print(f"class report: {run.report}")
     return 1 if run.problems else 0

@@ -144,3 +144,36 @@ def write_submission(gb, assignment, student, marks):
             gb.find_comment(name, notebook, assignment, student).auto_comment = comment
         gb.find_submission_notebook(notebook, assignment, student).late_submission_penalty = notebook_marks.late_penalty
     gb.db.commit()
+
+
+#: The comment on every solution cell of a submission that could not be graded automatically.
+FAILED_COMMENT = "Not graded automatically: {message}"
+
+
+def write_failed_submission(gb, assignment, student, message):
+    """Record a submission whose grading job timed out or failed, in one transaction.
+
+    The student and the submission are created if unknown; every grade gets ``auto_score`` 0 and needs
+    manual grading (the formgrader lists it), every comment says why (:data:`FAILED_COMMENT`), and the
+    late penalty is cleared. Manual scores, manual comments and extra credit stay as they were.
+
+    Parameters
+    ----------
+    gb : nbgrader.api.Gradebook
+        The course's gradebook, open.
+    assignment, student : str
+        The submission's ids.
+    message : str
+        Why it has no automatic grade.
+    """
+    gb.update_or_create_student(student)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        submission = gb.update_or_create_submission(assignment, student)
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                grade.auto_score, grade.needs_manual_grade = 0.0, True
+            for comment in notebook.comments:
+                comment.auto_comment = FAILED_COMMENT.format(message=message)
+            notebook.late_submission_penalty = None
+    gb.db.commit()

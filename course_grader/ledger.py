@@ -1,10 +1,13 @@
-"""The class grading ledger: what was graded from which hand-in, and what timed out or failed.
+"""The class grading ledger: what was graded from which inputs, and what timed out or failed.
 
 One JSON file per course (``class_grading/ledger.json`` in the course root),
-written only by the coordinating process, after each job, atomically. A
-submission is graded again when its digest (the configuration, the
-assignment's files and the student's files) changed, when its last job did
-not end in ``graded``, or when its ``autograded/`` folder is gone.
+written only by the coordinating process, after each job, atomically. Each
+entry keeps the inputs the submission was graded from
+(:mod:`course_grader.grading_inputs`: the hand-in, the assignment, the grading
+code, the configuration, the due date and the extension). A submission is
+graded again when any of them changed, or when its ``autograded/`` folder is
+gone; one whose last job timed out or failed is recorded (a gradebook row and
+feedback that say so) and tried again only when asked, or when an input changed.
 """
 
 import json
@@ -12,6 +15,7 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+from course_grader.grading_inputs import changed
 from course_grader.jobs import GRADED
 
 
@@ -36,15 +40,32 @@ class Ledger:
         """The last recorded job of a submission (a dict), or None."""
         return self.entries.get(self._key(assignment, student))
 
-    def is_current(self, assignment, student, digest, autograded):
-        """True if this hand-in was graded from exactly these files and its ``autograded`` folder exists."""
-        entry = self.entry(assignment, student)
-        return bool(entry and entry["status"] == GRADED and entry["digest"] == digest and Path(autograded).is_dir())
+    def reasons(self, assignment, student, inputs, autograded, retry_failed=False):
+        """Why this submission must be graded (a list of phrases), or [] if it is up to date.
 
-    def record(self, result):
-        """Record a :class:`~course_grader.jobs.JobResult` and save the ledger."""
+        Parameters
+        ----------
+        assignment, student : str
+        inputs : dict
+            Its inputs now (:mod:`course_grader.grading_inputs`).
+        autograded : path
+            Its ``autograded/<student>/<assignment>`` folder.
+        retry_failed : bool
+            Try again a submission whose last job timed out or failed, although nothing changed.
+        """
+        entry = self.entry(assignment, student)
+        why = changed(entry.get("inputs") if entry else None, inputs)
+        if not why and entry["status"] != GRADED and retry_failed:
+            why = [f"retrying: the last job {'timed out' if entry['status'] == 'timeout' else 'failed'}"]
+        if not why and not Path(autograded).is_dir():
+            why = ["autograded/ folder missing"]
+        return why
+
+    def record(self, result, inputs=None, reasons=()):
+        """Record a :class:`~course_grader.jobs.JobResult` graded from ``inputs`` (for ``reasons``); save."""
         self.entries[self._key(result.assignment, result.student)] = {
             "assignment": result.assignment, "student": result.student, "digest": result.digest,
+            "inputs": dict(inputs or {}), "reasons": list(reasons),
             "status": result.status, "message": result.message, "seconds": round(result.seconds, 3),
             "worker": result.worker, "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         self.path.parent.mkdir(parents=True, exist_ok=True)

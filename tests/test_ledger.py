@@ -2,30 +2,46 @@
 
 import json
 
+from course_grader.grading_inputs import REASONS
 from course_grader.jobs import FAILED, GRADED, TIMEOUT, JobResult, digest, folder_files
 from course_grader.ledger import Ledger
 
 
-def test_a_submission_is_current_only_if_graded_from_the_same_files_and_still_autograded(tmp_path):
+INPUTS = {"hand-in": "h1", "assignment": "a1", "grading code": "g1", "configuration": "c1", "due date": "none",
+          "extension": "0"}
+
+
+def test_a_submission_is_graded_again_exactly_when_an_input_changed_or_its_autograded_folder_is_gone(tmp_path):
     ledger = Ledger(tmp_path / "class_grading" / "ledger.json")
     autograded = tmp_path / "autograded" / "ada" / "02_softmax"
-    ledger.record(JobResult("02_softmax", "ada", "d1", GRADED, seconds=3.25))
-    assert not ledger.is_current("02_softmax", "ada", "d1", autograded)  # its autograded/ folder is gone
+    assert ledger.reasons("02_softmax", "ada", INPUTS, autograded) == ["not graded yet"]
+    ledger.record(JobResult("02_softmax", "ada", "d1", GRADED, seconds=3.25), INPUTS, ["not graded yet"])
+    assert ledger.reasons("02_softmax", "ada", INPUTS, autograded) == ["autograded/ folder missing"]
     autograded.mkdir(parents=True)
-    assert ledger.is_current("02_softmax", "ada", "d1", autograded)
-    assert not ledger.is_current("02_softmax", "ada", "d2", autograded)
-    assert not ledger.is_current("02_softmax", "bo", "d1", autograded)
+    assert ledger.reasons("02_softmax", "ada", INPUTS, autograded) == []
+    for kind, reason in REASONS.items():
+        assert ledger.reasons("02_softmax", "ada", {**INPUTS, kind: "other"}, autograded) == [reason], kind
+    both = {**INPUTS, "due date": "2027-01-01T00:00:00", "grading code": "g2"}
+    assert ledger.reasons("02_softmax", "ada", both, autograded) == ["grading code changed", "due date changed"]
+    assert ledger.reasons("02_softmax", "bo", INPUTS, autograded) == ["not graded yet"]
     reopened = Ledger(tmp_path / "class_grading" / "ledger.json")
     assert reopened.entry("02_softmax", "ada")["seconds"] == 3.25
+    assert reopened.entry("02_softmax", "ada")["inputs"] == INPUTS
 
 
-def test_timeouts_and_failures_are_kept_with_their_message_and_graded_again(tmp_path):
+def test_timeouts_and_failures_are_kept_and_tried_again_only_when_asked_or_changed(tmp_path):
     ledger = Ledger(tmp_path / "ledger.json")
-    ledger.record(JobResult("01_one_hot", "cy", "d", TIMEOUT, message="took longer than its budget of 5 s"))
-    ledger.record(JobResult("02_softmax", "ada", "d", GRADED))
-    ledger.record(JobResult("02_softmax", "bo", "d", FAILED, message="nbgrader autograde exited with 1"))
+    ledger.record(JobResult("01_one_hot", "cy", "d", TIMEOUT, message="took longer than its budget of 5 s"), INPUTS)
+    ledger.record(JobResult("02_softmax", "ada", "d", GRADED), INPUTS)
+    ledger.record(JobResult("02_softmax", "bo", "d", FAILED, message="nbgrader autograde exited with 1"), INPUTS)
     (tmp_path / "x").mkdir()
-    assert not ledger.is_current("01_one_hot", "cy", "d", tmp_path / "x")
+    assert ledger.reasons("01_one_hot", "cy", INPUTS, tmp_path / "x") == []
+    assert ledger.reasons("01_one_hot", "cy", INPUTS, tmp_path / "x", retry_failed=True) == [
+        "retrying: the last job timed out"]
+    assert ledger.reasons("02_softmax", "bo", INPUTS, tmp_path / "x", retry_failed=True) == [
+        "retrying: the last job failed"]
+    assert ledger.reasons("02_softmax", "ada", INPUTS, tmp_path / "x", retry_failed=True) == []
+    assert ledger.reasons("01_one_hot", "cy", {**INPUTS, "hand-in": "h2"}, tmp_path / "x") == ["hand-in changed"]
     assert [(p["student"], p["status"]) for p in ledger.problems()] == [("cy", TIMEOUT), ("bo", FAILED)]
     assert [p["student"] for p in ledger.problems(["02_softmax"])] == ["bo"]
     assert json.loads((tmp_path / "ledger.json").read_text())["01_one_hot/cy"]["message"].endswith("5 s")
