@@ -47,10 +47,10 @@ def first_line(ename, evalue):
     return "(no message: the cell did not run)"
 
 
-def _exercise_of_cells(course, assignment):
+def exercise_of_cells(root, assignment):
     """grade_id -> the exercise its hidden check grades (``check_<exercise>(...)``), read from ``source/``."""
     out = {}
-    for path in sorted((course.root / "source" / assignment).glob("*.ipynb")):
+    for path in sorted((Path(root) / "source" / assignment).glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             if is_grade(cell):
                 match = _CHECK_CALL.search(cell.source)
@@ -81,7 +81,7 @@ def assignment_summary(course, assignment):
         {exercise: [(first line as a template, students, example student), ...]}, the line most students'
         checks said first.
     """
-    exercises = _exercise_of_cells(course, assignment)
+    exercises = exercise_of_cells(course.root, assignment)
     totals, late, cells, diagnoses = {}, {}, {}, defaultdict(lambda: defaultdict(set))
     with Gradebook(course.db_url, course.course_id) as gb:
         for submission in sorted(gb.assignment_submissions(assignment), key=lambda s: s.student_id):
