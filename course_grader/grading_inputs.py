@@ -50,11 +50,17 @@ def files_digest(files: dict) -> str:
     return _sha(*(path.encode() + b"\0" + files[path] for path in sorted(files)))
 
 
-def grading_code_digest() -> str:
-    """A SHA-256 of the installed grading code (:data:`GRADING_PACKAGES`' Python files) and nbgrader's version."""
+def grading_code_digest(folders=None) -> str:
+    """A SHA-256 of the installed grading code (:data:`GRADING_PACKAGES`' Python files) and nbgrader's version.
+
+    Parameters
+    ----------
+    folders : dict, optional
+        ``{package: folder}`` to read instead of the installed packages.
+    """
     parts = [metadata.version("nbgrader").encode()]
     for package in GRADING_PACKAGES:
-        folder = Path(import_module(package).__file__).parent
+        folder = Path((folders or {}).get(package) or Path(import_module(package).__file__).parent)
         for path in sorted(folder.rglob("*.py")):
             if package == "course_grader" and path.name in NOT_GRADING:
                 continue

@@ -8,6 +8,7 @@ SIGKILL mid-job has its job retried, a cluster of real ``dask scheduler`` / ``da
 grades through the command line, and the whole pipeline runs on a real PostgreSQL server.
 """
 
+import csv
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -27,6 +29,7 @@ from nbgrader.api import Gradebook
 
 from classroom import nbgrader_run as run
 from classroom.submissions import sample_class, write_submissions
+from course_grader import extensions
 from course_grader.grade_class import GRADING_FOLDER, grade_class
 from course_grader.jobs import GRADED, TIMEOUT
 
@@ -159,6 +162,20 @@ def test_class_report_shows_histograms_pass_rates_and_grouped_diagnoses(classes)
                     r"<td>(\w+)</td>", section)
     assert row and row.groups() == ("1", "global_max")
     assert f"{len(STUDENTS)} students" in section
+    assert "<h2>Students</h2>" in report and "<td>global_max</td>" in report
+    data = json.loads(classes.first.report.with_name("report.json").read_text())
+    assert sorted(data["assignments"]) == ASSIGNMENTS and sorted(data["students"]) == sorted(STUDENTS)
+    assert data["students"]["perfect"]["02_softmax"]["score"] == 20
+
+
+def test_the_report_covers_the_whole_term_whatever_the_run_graded(classes):
+    one = grade_class(classes.course, ["01_one_hot"], scheduler=classes.cluster, students=["perfect"], force=True,
+                      progress=False)
+    report = one.report.read_text()
+    assert "<h2>01_one_hot</h2>" in report and "<h2>02_softmax</h2>" in report
+    assert "softmax: returned nan or inf probabilities" in report
+    data = json.loads(one.report.with_name("report.json").read_text())
+    assert sorted(data["students"]["global_max"]) == ASSIGNMENTS
 
 
 def test_a_second_run_grades_only_new_or_changed_submissions(classes):
@@ -171,16 +188,18 @@ def test_a_second_run_grades_only_new_or_changed_submissions(classes):
     before = gradebook_snapshot(sqlite_url(course))
     changed = grade_class(course, ASSIGNMENTS, scheduler=classes.cluster, progress=False, report=False)
     assert [r.key for r in changed.results] == [("02_softmax", "partial")]
+    assert changed.planned == [("02_softmax", "partial", ["hand-in changed"])]
     after = gradebook_snapshot(sqlite_url(course))
     assert sum(g[1] for g in after[("partial", "02_softmax", "softmax")][0]) == 20
     assert {k: v for k, v in after.items() if k[0] != "partial"} == {k: v for k, v in before.items() if k[0] != "partial"}
     forced = grade_class(course, ["01_one_hot"], scheduler=classes.cluster, students=["perfect"], force=True,
                          progress=False, report=False)
     assert [r.key for r in forced.results] == [("01_one_hot", "perfect")]
+    assert forced.planned == [("01_one_hot", "perfect", ["forced"])]
     assert submission_rows(sqlite_url(course)) == sorted(set(submission_rows(sqlite_url(course))))
 
 
-def test_a_job_past_its_budget_is_recorded_as_a_timeout_and_graded_next_time(classes):
+def test_a_job_past_its_budget_gets_a_row_and_feedback_and_is_retried_only_when_asked_or_changed(classes):
     course = classes.course
     folder = course / "submitted" / "sleeper" / "01_one_hot"
     shutil.copytree(course / "submitted" / "perfect" / "01_one_hot", folder)
@@ -195,15 +214,137 @@ def test_a_job_past_its_budget_is_recorded_as_a_timeout_and_graded_next_time(cla
     assert job.status == TIMEOUT and "longer than its budget of 12 s" in job.message
     ledger = json.loads((course / GRADING_FOLDER / "ledger.json").read_text())
     assert ledger["01_one_hot/sleeper"]["status"] == TIMEOUT
-    assert "sleeper" not in {s for _, s in submission_rows(sqlite_url(course))}
-    assert "longer than its budget" in result.report.read_text()
     assert not subprocess.run(["pgrep", "-f", "time.sleep.100"], capture_output=True).stdout
-    # the next run tries it again (it is not "graded"), here with the course's own budget
+    # a row: zero points, every grade marked for manual grading, comments that say why
+    with Gradebook(sqlite_url(course)) as gb:
+        submission = gb.find_submission("01_one_hot", "sleeper")
+        grades = [g for nb_ in submission.notebooks for g in nb_.grades]
+        comments = [c for nb_ in submission.notebooks for c in nb_.comments]
+        assert grades and all(g.auto_score == 0 and g.needs_manual_grade for g in grades)
+        assert comments and all("Not graded automatically" in c.auto_comment for c in comments)
+    # the student's notebook in autograded/, outputs cleared, and feedback that says what happened
+    autograded = nbformat.read(course / "autograded" / "sleeper" / "01_one_hot" / "one_hot.ipynb", as_version=4)
+    assert "no automatic grade yet" in autograded.cells[0].source
+    assert all(not c.get("outputs") for c in autograded.cells if c.cell_type == "code")
+    run.nbgrader(course, "generate_feedback", "01_one_hot", "--student", "sleeper", "--force")
+    feedback = (course / "feedback" / "sleeper" / "01_one_hot" / "one_hot.html").read_text()
+    assert "no automatic grade yet" in feedback and "took longer than the time allowed" in feedback
+    report = result.report.read_text()
+    assert "longer than its budget" in report and "--retry-failed" in report
+    assert json.loads(result.report.with_name("report.json").read_text())["failed"][0]["student"] == "sleeper"
+    # not tried again on every run; tried again when asked, or when the hand-in changes
+    again = grade_class(course, ["01_one_hot"], scheduler=classes.cluster, students=["sleeper"], progress=False,
+                        report=False, dry_run=True)
+    assert again.planned == [] and again.skipped == [("01_one_hot", "sleeper")]
+    asked = grade_class(course, ["01_one_hot"], scheduler=classes.cluster, students=["sleeper"], progress=False,
+                        report=False, dry_run=True, retry_failed=True)
+    assert asked.planned == [("01_one_hot", "sleeper", ["retrying: the last job timed out"])]
     nb.cells.pop(1)
     nbformat.write(nb, folder / "one_hot.ipynb")
     retry = grade_class(course, ["01_one_hot"], scheduler=classes.cluster, students=["sleeper"], progress=False,
                         report=False)
     assert [r.status for r in retry.results] == [GRADED]
+    assert retry.planned == [("01_one_hot", "sleeper", ["hand-in changed"])]
+    with Gradebook(sqlite_url(course)) as gb:
+        assert gb.find_submission("01_one_hot", "sleeper").score == 13
+
+
+def _plan(classes):
+    """What the class command would grade now, as {(assignment, student): reasons}."""
+    dry = grade_class(classes.course, ASSIGNMENTS, scheduler=classes.cluster, progress=False, report=False,
+                      dry_run=True)
+    return {(assignment, student): reasons for assignment, student, reasons in dry.planned}
+
+
+def test_every_input_that_decides_a_grade_regrades_exactly_what_it_touches(classes):
+    course = classes.course
+    everyone = {(a, s) for a in ASSIGNMENTS for s in course_students(course, a)}
+    softmax = {(a, s) for a, s in everyone if a == "02_softmax"}
+    assert _plan(classes) == {}
+    with Gradebook(sqlite_url(course)) as gb:  # an instructor moves a due date
+        gb.update_or_create_assignment("02_softmax", duedate=datetime(2030, 1, 1, 17))
+    assert _plan(classes) == {key: ["due date changed"] for key in softmax}
+    with Gradebook(sqlite_url(course)) as gb:
+        gb.update_or_create_assignment("02_softmax", duedate=None)
+    assert _plan(classes) == {}
+    with Gradebook(sqlite_url(course)) as gb:  # a hidden test's points, as a regenerated assignment records them
+        cell = gb.find_grade_cell("test_softmax_stable", "softmax", "02_softmax")
+        cell.max_score, old = 3, cell.max_score
+        gb.db.commit()
+    assert _plan(classes) == {key: ["hidden tests or points changed"] for key in softmax}
+    with Gradebook(sqlite_url(course)) as gb:
+        gb.find_grade_cell("test_softmax_stable", "softmax", "02_softmax").max_score = old
+        gb.db.commit()
+    assert _plan(classes) == {}
+    extensions.grant(course, "01_one_hot", "perfect", 48)
+    assert _plan(classes) == {("01_one_hot", "perfect"): ["extension changed"]}
+    extensions.grant(course, "01_one_hot", "perfect", 0)
+    assert _plan(classes) == {}
+    config = course / "nbgrader_config.py"
+    text = config.read_text()
+    config.write_text(text + "c.Execute.timeout = 121\n")
+    assert _plan(classes) == {key: ["course configuration changed"] for key in everyone}
+    config.write_text(text)
+    assert _plan(classes) == {}
+    # graded by an older engine (what the ledger recorded), graded now by this one
+    ledger_path = course / GRADING_FOLDER / "ledger.json"
+    ledger = json.loads(ledger_path.read_text())
+    saved = json.dumps(ledger)
+    for key in ("02_softmax/perfect", "02_softmax/blank"):
+        ledger[key]["inputs"]["grading code"] = "an older engine"
+    ledger_path.write_text(json.dumps(ledger))
+    assert _plan(classes) == {("02_softmax", "perfect"): ["grading code changed"],
+                              ("02_softmax", "blank"): ["grading code changed"]}
+    ledger_path.write_text(saved)
+    assert _plan(classes) == {}
+
+
+def course_students(course, assignment):
+    return sorted(p.parent.name for p in (course / "submitted").glob(f"*/{assignment}"))
+
+
+def test_late_hand_ins_lose_points_by_the_hour_after_their_extension_and_regrade_when_the_due_date_moves(classes):
+    course = classes.course
+    due = datetime(2027, 2, 1, 17, 0)
+    with Gradebook(sqlite_url(course)) as gb:
+        gb.update_or_create_assignment("02_softmax", duedate=due)
+    for student, late in (("perfect", timedelta(minutes=90)), ("sum_not_mean", timedelta(minutes=90))):
+        (course / "submitted" / student / "02_softmax" / "timestamp.txt").write_text(
+            f"{due + late:%Y-%m-%d %H:%M:%S}.000000 UTC")
+    extensions.grant(course, "02_softmax", "sum_not_mean", 2)
+    done = grade_class(course, ["02_softmax"], scheduler=classes.cluster, progress=False, report=False,
+                       students=["perfect", "sum_not_mean", "blank"])
+    assert {(s, tuple(r)) for _, s, r in done.planned} == {
+        ("perfect", ("hand-in changed", "due date changed")),
+        ("sum_not_mean", ("hand-in changed", "due date changed", "extension changed")),
+        ("blank", ("due date changed",))}
+    with Gradebook(sqlite_url(course)) as gb:
+        perfect = gb.find_submission("02_softmax", "perfect")
+        assert perfect.score == 20 and perfect.late_submission_penalty == pytest.approx(2.0)  # 2 started hours, 10 %
+        assert not gb.find_submission("02_softmax", "sum_not_mean").late_submission_penalty  # on time: +2 h
+        assert not gb.find_submission("02_softmax", "blank").late_submission_penalty  # no timestamp
+    run.nbgrader(course, "generate_feedback", "02_softmax", "--student", "perfect", "--student", "sum_not_mean",
+                 "--force")
+    page = (course / "feedback" / "perfect" / "02_softmax" / "softmax.html").read_text()
+    assert "submitted 1 h 30 min late: −10 %" in page and "due 2027-02-01 17:00 UTC" in page
+    page = (course / "feedback" / "sum_not_mean" / "02_softmax" / "softmax.html").read_text()
+    assert "submitted on time (with an extension of 2 h)" in page
+    run.nbgrader(course, "export", "--exporter", "course_grader.lms_export.MoodleExport", "--to", "moodle.csv")
+    with open(course / "moodle.csv", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header == ["First name", "Last name", "ID number", "Email address", "01_one_hot", "02_softmax"]
+    with Gradebook(sqlite_url(course)) as gb:
+        students = sorted(s.id for s in gb.students)
+    assert len(rows) == len(students)
+    assert ["", "", "", "", "13", "18"] in rows  # perfect: 20 points, 2 lost for 90 minutes late
+    # the due date moves past the hand-in: regraded because of that alone, and the penalty is gone
+    with Gradebook(sqlite_url(course)) as gb:
+        gb.update_or_create_assignment("02_softmax", duedate=due + timedelta(hours=3))
+    moved = grade_class(course, ["02_softmax"], scheduler=classes.cluster, progress=False, report=False,
+                        students=["perfect"])
+    assert moved.planned == [("02_softmax", "perfect", ["due date changed"])]
+    with Gradebook(sqlite_url(course)) as gb:
+        assert not gb.find_submission("02_softmax", "perfect").late_submission_penalty
 
 
 def test_a_worker_killed_mid_job_has_its_job_retried_elsewhere(classes, tmp_path):
