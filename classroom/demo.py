@@ -5,6 +5,7 @@ command runs it inside the project's virtual environment).
 """
 
 import argparse
+import csv
 import time
 from pathlib import Path
 
@@ -54,6 +55,27 @@ def grade_table(students, assignment, scores, course_root):
     return lines
 
 
+def write_roster(students, course_root):
+    """A ``roster.csv`` as an LMS would give it: ids, names, emails and sections for every student."""
+    with open(Path(course_root) / "roster.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student_id", "first_name", "last_name", "email", "lms_id", "sis_user_id", "sis_login_id",
+                         "section"])
+        for number, student in enumerate(students, start=1):
+            writer.writerow([student.id, student.id.split("_")[0].capitalize(), "Demo", f"{student.id}@uni.example",
+                             str(4000 + number), f"S{20260000 + number}", student.id, f"Lab {'AB'[number % 2]}"])
+
+
+def lms_exports(course_root):
+    """Run the Canvas, Moodle and per-exercise export plug-ins; return their paths."""
+    paths = []
+    for name, plugin in (("grades_canvas.csv", "CanvasExport"), ("grades_moodle.csv", "MoodleExport"),
+                         ("grades_exercises.csv", "ExerciseExport")):
+        run.nbgrader(course_root, "export", "--exporter", f"course_grader.lms_export.{plugin}", "--to", name)
+        paths.append(Path(course_root) / name)
+    return paths
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--course-dir", type=Path, default=REPO / "build" / "demo_course",
@@ -70,16 +92,18 @@ def main(argv=None):
     course = run.make_course(args.course_dir, assignments)
     print(f"[2/4] Writing submissions of {len(students)} students for {', '.join(assignments)}", flush=True)
     write_submissions(students, course, assignments)
+    write_roster(students, course)
 
     print(f"[3/4] Grading {len(students)} students x {len(assignments)} assignment(s) in parallel "
           "(course_grader.grade_class: Dask, real nbgrader autograde per job):", flush=True)
     graded = grade_class(course, assignments, workers=args.workers, force=True)
-    print("[4/4] nbgrader generate_feedback and export", flush=True)
+    print("[4/4] nbgrader generate_feedback and export (nbgrader's CSV, Canvas, Moodle, per exercise)", flush=True)
     tables = []
     for assignment in assignments:
         run.generate_feedback(course, assignment)
         tables.append((assignment, grade_table(students, assignment, run.cell_scores(course, assignment), course)))
-    csv = run.export(course)
+    grades = run.export(course)
+    canvas, moodle, exercises = lms_exports(course)
 
     for assignment, lines in tables:
         print(f"\n=== {assignment} ===")
@@ -91,7 +115,11 @@ def main(argv=None):
     print(f"Class report:      {graded.report}")
     print(f"Feedback (HTML):   {course / 'feedback'}/<student>/<assignment>/<notebook>.html")
     print(f"  for example      {course / 'feedback' / 'global_max' / '02_softmax' / 'softmax.html'}")
-    print(f"Grades (CSV):      {csv}")
+    print(f"Grades (CSV):      {grades}")
+    for label, path in (("Canvas import", canvas), ("Moodle import", moodle)):
+        head = path.read_text().splitlines()[:3]
+        print(f"{label + ':':<19}{path}\n" + "".join(f"                   {line}\n" for line in head), end="")
+    print(f"Per exercise:      {exercises}")
     print(f"Gradebook:         {course / 'gradebook.db'}")
     print(f"Demo finished in {time.perf_counter() - start:.0f} s.")
 

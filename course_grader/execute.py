@@ -68,6 +68,9 @@ class GradingState:
         Indices of the cells during which the kernel died.
     stopped : set of str
         Functions whose hidden tests are no longer run (an earlier one killed the kernel or timed out).
+    hung : set of str
+        Student functions that killed the kernel or kept it busy after an interrupt: no later cell that
+        calls them by name is run or replayed (each would cost another restart).
     """
 
     seed: int
@@ -76,6 +79,7 @@ class GradingState:
     not_run: dict = field(default_factory=dict)
     died: list = field(default_factory=list)
     stopped: set = field(default_factory=set)
+    hung: set = field(default_factory=set)
 
 
 def error_output(ename, evalue):
@@ -169,9 +173,18 @@ class GradingExecute(Execute):
                 cell.outputs = [error_output("NotRun", message)]
                 return cell, self.resources
         call = source_rules.hidden_check(cell)
+        calls_hung = sorted(source_rules.referenced_names(cell.source) & self._state.hung)
+        if calls_hung and not call:
+            message = (f"not run: it calls {', '.join(calls_hung)}, which killed the kernel or would not stop when "
+                       "interrupted in an earlier cell")
+            self._state.not_run[index] = message
+            cell.outputs = [error_output("NotRun", message)]
+            return cell, self.resources
         if call and call.function in self._state.stopped:
-            cell.outputs = [error_output("NotRun", f"not run: an earlier hidden test of {call.function} "
-                                                   "killed the kernel or timed out")]
+            why = (f"{call.function} killed the kernel or would not stop when interrupted in an earlier cell (marked "
+                   "KernelDied or KernelRestarted)" if call.function in self._state.hung else
+                   f"an earlier hidden test of {call.function} killed the kernel or timed out")
+            cell.outputs = [error_output("NotRun", f"not run: {why}")]
             self._collect(call, cell, None)
             return cell, self.resources
         record = records.path(self._records_dir, call.exercise, call.part) if call else None
@@ -186,17 +199,18 @@ class GradingExecute(Execute):
             self._stopped(index, call)
         except CellTimeoutError:  # interrupted, but still busy a few seconds later (deep recursion, a handler)
             cell.outputs.append(error_output(
-                "KernelRestarted", "this cell ran longer than the time limit per cell, and the kernel was still busy "
-                "a few seconds after it was interrupted (a very deep recursion, or code that blocks the "
+                "KernelRestarted", "this cell ran longer than the time limit per cell, and the kernel would not stop "
+                "when interrupted (still busy a few seconds later: a very deep recursion, or code that blocks the "
                 "interrupt); it was restarted and the earlier cells run again for the cells that follow"))
             self._stopped(index, call)
         else:
-            if any(o.output_type == "error" and o.get("ename") == "CellTimeoutError" for o in cell.outputs):
+            if _timed_out(cell):
                 if call:  # its other checks would only time out again
                     self._state.stopped.add(call.function)
                 if not self._responsive():
                     cell.outputs.append(error_output(
-                        "KernelRestarted", "the kernel did not answer after this cell timed out; it was restarted"))
+                        "KernelRestarted", "the kernel would not stop when interrupted after this cell timed out; it "
+                        "was restarted"))
                     self._stopped(index, call)
         if call:
             self._collect(call, cell, record)
@@ -247,14 +261,34 @@ class GradingExecute(Execute):
     _responsive = run_sync(_async_responsive)
 
     def _stopped(self, index, call):
-        """The cell at ``index`` killed or hung the kernel: restart it, and run no more checks of that function."""
-        self._state.died.append(index)
-        if call:
-            self._state.stopped.add(call.function)
+        """The cell at ``index`` killed or hung the kernel: restart it, and run no more checks of that function.
+
+        The function is the hidden check's, or else the one student function the cell calls by name (a visible
+        test, a worked example): later cells that call it are not run (:attr:`GradingState.hung`).
+        """
+        self._mark_hung(index, call)
         self._restart(index)
 
+    def _mark_hung(self, index, call=None):
+        """Record that the cell at ``index`` killed or hung the kernel, and which student function did it."""
+        self._state.died.append(index)
+        suspects = {call.function} if call else \
+            source_rules.referenced_names(self.nb.cells[index].source) & self._student_functions(index)
+        if len(suspects) == 1:
+            self._state.hung |= suspects
+            self._state.stopped |= suspects
+
+    def _student_functions(self, index):
+        """Names of the functions defined in student-writable cells before ``index``."""
+        return {name for cell in self.nb.cells[:index] if cell.cell_type == "code" and not is_locked(cell)
+                for name in source_rules.defined_functions(cell.source)}
+
     def _restart(self, index):
-        """Kill the kernel and its process group, start a new one and replay cells before ``index``."""
+        """Kill the kernel and its process group, start a new one and replay cells before ``index``.
+
+        A replayed cell that kills or hangs the new kernel is not replayed again, and the kernel is restarted
+        once more; after :attr:`max_restarts` the remaining cells are not run.
+        """
         self._cleanup_kernel()
         self.km, self.kc = None, None
         self._restarts += 1
@@ -266,12 +300,29 @@ class GradingExecute(Execute):
         self.start_new_kernel_client()
         for i, earlier in enumerate(self.nb.cells[:index]):
             if earlier.cell_type != "code" or not earlier.source.strip() or i in self._state.died \
-                    or i in self._state.not_run or source_rules.check_call(earlier.source):
+                    or i in self._state.not_run or source_rules.check_call(earlier.source) \
+                    or source_rules.referenced_names(earlier.source) & self._state.hung:
                 continue
+            replay = copy.deepcopy(earlier)
             try:
-                self.execute_cell(copy.deepcopy(earlier), i, store_history=False)
+                self.execute_cell(replay, i, store_history=False)
             except (DeadKernelError, CellTimeoutError):
-                self._state.died.append(i)
+                self._mark_hung(i)
                 return self._restart(index)
             finally:
                 self.nb.cells[i] = earlier
+            if _timed_out(replay) and not self._responsive():  # e.g. a visible test calling a function that hangs
+                self._mark_hung(i)  # not replayed again, nor what calls its function
+                return self._restart(index)
+
+    async def _async_cleanup_kernel(self):
+        """nbclient's, except after giving up on restarts: then no kernel is left to stop."""
+        if self.km is not None:
+            await super()._async_cleanup_kernel()
+
+    _cleanup_kernel = run_sync(_async_cleanup_kernel)
+
+
+def _timed_out(cell):
+    """True if ``cell`` holds nbgrader's timeout error."""
+    return any(o.output_type == "error" and o.get("ename") == "CellTimeoutError" for o in cell.outputs)

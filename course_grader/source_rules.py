@@ -219,6 +219,13 @@ def defined_functions(source):
     return [] if tree is None else [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
+def referenced_names(source):
+    """Every name a cell reads (``softmax`` in ``P = softmax(Z)``); empty if it does not parse."""
+    tree = parse_cell(source)
+    return set() if tree is None else {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                                       and isinstance(n.ctx, ast.Load)}
+
+
 @dataclass(frozen=True)
 class HiddenCall:
     """What a hidden grade cell runs: ``check_<exercise>(<function>, part=<part>)``."""
