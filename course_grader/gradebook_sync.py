@@ -127,14 +127,7 @@ def write_submission(gb, assignment, student, marks):
     marks : SubmissionMarks
         From :func:`read_submission` in the grading job.
     """
-    gb.update_or_create_student(student)
-    with warnings.catch_warnings():
-        # nbgrader's own autoflush while it builds a new submission's rows; harmless, and also so in autograde
-        warnings.simplefilter("ignore", SAWarning)
-        if marks.timestamp is not None:
-            gb.update_or_create_submission(assignment, student, timestamp=marks.timestamp)
-        else:
-            gb.update_or_create_submission(assignment, student)
+    _submission(gb, assignment, student, **({"timestamp": marks.timestamp} if marks.timestamp is not None else {}))
     for notebook, notebook_marks in marks.notebooks.items():
         for name, score in notebook_marks.grades.items():
             grade = gb.find_grade(name, notebook, assignment, student)
@@ -153,27 +146,23 @@ FAILED_COMMENT = "Not graded automatically: {message}"
 def write_failed_submission(gb, assignment, student, message):
     """Record a submission whose grading job timed out or failed, in one transaction.
 
-    The student and the submission are created if unknown; every grade gets ``auto_score`` 0 and needs
-    manual grading (the formgrader lists it), every comment says why (:data:`FAILED_COMMENT`), and the
-    late penalty is cleared. Manual scores, manual comments and extra credit stay as they were.
-
-    Parameters
-    ----------
-    gb : nbgrader.api.Gradebook
-        The course's gradebook, open.
-    assignment, student : str
-        The submission's ids.
-    message : str
-        Why it has no automatic grade.
+    As :func:`write_submission` (same parameters), but every grade gets ``auto_score`` 0 and needs manual
+    grading (the formgrader lists it), every comment says why (:data:`FAILED_COMMENT` with ``message``),
+    and the late penalty is cleared. Manual scores, manual comments and extra credit stay as they were.
     """
+    for notebook in _submission(gb, assignment, student).notebooks:
+        for grade in notebook.grades:
+            grade.auto_score, grade.needs_manual_grade = 0.0, True
+        for comment in notebook.comments:
+            comment.auto_comment = FAILED_COMMENT.format(message=message)
+        notebook.late_submission_penalty = None
+    gb.db.commit()
+
+
+def _submission(gb, assignment, student, **fields):
+    """The submission's row (and the student's), created if unknown, ``fields`` (a timestamp) updated."""
     gb.update_or_create_student(student)
     with warnings.catch_warnings():
+        # nbgrader's own autoflush while it builds a new submission's rows; harmless, and also so in autograde
         warnings.simplefilter("ignore", SAWarning)
-        submission = gb.update_or_create_submission(assignment, student)
-        for notebook in submission.notebooks:
-            for grade in notebook.grades:
-                grade.auto_score, grade.needs_manual_grade = 0.0, True
-            for comment in notebook.comments:
-                comment.auto_comment = FAILED_COMMENT.format(message=message)
-            notebook.late_submission_penalty = None
-    gb.db.commit()
+        return gb.update_or_create_submission(assignment, student, **fields)

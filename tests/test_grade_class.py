@@ -331,11 +331,12 @@ def test_late_hand_ins_lose_points_by_the_hour_after_their_extension_and_regrade
     run.nbgrader(course, "export", "--exporter", "course_grader.lms_export.MoodleExport", "--to", "moodle.csv")
     with open(course / "moodle.csv", newline="") as handle:
         header, *rows = list(csv.reader(handle))
-    assert header == ["First name", "Last name", "ID number", "Email address", "01_one_hot", "02_softmax"]
+    # assignments by due date, those without one last
+    assert header == ["First name", "Last name", "ID number", "Email address", "02_softmax", "01_one_hot"]
     with Gradebook(sqlite_url(course)) as gb:
         students = sorted(s.id for s in gb.students)
     assert len(rows) == len(students)
-    assert ["", "", "", "", "13", "18"] in rows  # perfect: 20 points, 2 lost for 90 minutes late
+    assert ["", "", "", "", "18", "13"] in rows  # perfect: 20 points, 2 lost for 90 minutes late
     # the due date moves past the hand-in: regraded because of that alone, and the penalty is gone
     with Gradebook(sqlite_url(course)) as gb:
         gb.update_or_create_assignment("02_softmax", duedate=due + timedelta(hours=3))

@@ -6,7 +6,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from course_grader.gradebook_sync import (NotebookMarks, SubmissionMarks, assignment_gradebook, read_submission,
-                                          write_submission)
+                                          write_failed_submission, write_submission)
 
 
 @pytest.fixture
@@ -81,3 +81,24 @@ def test_a_manual_score_is_kept_and_flags_the_cell_for_review(course_db, tmp_pat
         assert (values.auto_score, values.manual_score, values.needs_manual_grade) == (0, 3, True)
         assert (stable.auto_score, stable.needs_manual_grade) == (None, True)
         assert gb.find_comment("softmax", "softmax", "02_softmax", "bo").auto_comment == "No response."
+
+
+def test_a_failed_job_leaves_a_row_for_manual_grading_that_says_why_and_keeps_manual_scores(course_db):
+    marks = SubmissionMarks(datetime(2026, 11, 2, 9), {"softmax": NotebookMarks(
+        {"test_softmax_values": 4, "test_softmax_stable": 2}, {"softmax": None}, 1.0)})
+    with Gradebook(course_db, "nn") as gb:
+        write_failed_submission(gb, "02_softmax", "cy", "took longer than its budget of 12 s")  # never graded
+        for name in ("test_softmax_values", "test_softmax_stable"):
+            grade = gb.find_grade(name, "softmax", "02_softmax", "cy")
+            assert (grade.auto_score, grade.needs_manual_grade) == (0, True)
+        assert gb.find_comment("softmax", "softmax", "02_softmax", "cy").auto_comment == \
+            "Not graded automatically: took longer than its budget of 12 s"
+        write_submission(gb, "02_softmax", "ada", marks)  # graded once, then a new hand-in fails
+        gb.find_grade("test_softmax_stable", "softmax", "02_softmax", "ada").manual_score = 1
+        gb.db.commit()
+        write_failed_submission(gb, "02_softmax", "ada", "nbgrader autograde exited with 1")
+        stable = gb.find_grade("test_softmax_stable", "softmax", "02_softmax", "ada")
+        assert (stable.auto_score, stable.manual_score, stable.needs_manual_grade) == (0, 1, True)
+        assert gb.find_submission_notebook("softmax", "02_softmax", "ada").late_submission_penalty is None
+        assert gb.find_submission("02_softmax", "ada").score == 1
+        assert len(gb.find_assignment("02_softmax").submissions) == 2
