@@ -18,6 +18,12 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 
 MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML"
+#: Presentation elements a formula keeps; any other element (``<script>`` or ``<img>`` written inside
+#: ``\\text{...}``, ``annotation-xml``, ``mglyph``) becomes an ``mtext`` holding its text, escaped.
+MATHML_ELEMENTS = {"math", "mrow", "mi", "mn", "mo", "mtext", "ms", "mspace", "mfrac", "msqrt", "mroot", "mstyle",
+                   "merror", "mpadded", "mphantom", "mfenced", "menclose", "msub", "msup", "msubsup", "munder",
+                   "mover", "munderover", "mmultiscripts", "mprescripts", "none", "mtable", "mtr", "mtd",
+                   "mlabeledtr", "maligngroup", "malignmark", "semantics", "annotation"}
 #: Presentation attributes a formula keeps; any other (``href`` from ``\\href``, ``style``, ``class``,
 #: event handlers) is dropped, since a student's Markdown may hold TeX too.
 MATHML_ATTRIBUTES = {"display", "mathvariant", "stretchy", "fence", "separator", "lspace", "rspace", "largeop",
@@ -27,9 +33,41 @@ MATHML_ATTRIBUTES = {"display", "mathvariant", "stretchy", "fence", "separator",
                      "mathcolor", "mathbackground", "mathsize"}
 
 
+#: Elements whose content is text.
+_TOKENS = {"mi", "mn", "mo", "mtext", "ms"}
+
+
+def _local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
 def _safe_mathml(mathml):
-    """``mathml`` with every element kept and only the attributes of :data:`MATHML_ATTRIBUTES`."""
+    """``mathml`` with only the elements of :data:`MATHML_ELEMENTS` and the attributes of :data:`MATHML_ATTRIBUTES`.
+
+    Raises
+    ------
+    ValueError
+        If the root is not a ``math`` element.
+    """
     root = ET.fromstring(mathml)
+    if _local(root.tag) != "math":
+        raise ValueError(f"mathml: got a <{_local(root.tag)}> root, wanted <math>")
+    for parent in list(root.iter()):
+        for index, child in enumerate(list(parent)):
+            if _local(child.tag) in MATHML_ELEMENTS:
+                continue
+            words = "".join(child.itertext()) + (child.tail or "")
+            parent.remove(child)
+            if _local(parent.tag) in _TOKENS:  # text in a token element stays text there
+                previous = parent[index - 1] if index else None
+                if previous is None:
+                    parent.text = (parent.text or "") + words
+                else:
+                    previous.tail = (previous.tail or "") + words
+            else:
+                text = ET.Element(f"{{{MATHML_NAMESPACE}}}mtext")
+                text.text = words
+                parent.insert(index, text)
     for element in root.iter():
         for name in list(element.attrib):
             if name not in MATHML_ATTRIBUTES:

@@ -2,14 +2,16 @@
 
 import json
 import re
+from html.parser import HTMLParser
 
 import nbformat
+import pytest
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from traitlets.config.loader import PyFileConfigLoader
 
 from classroom.submissions import REPO
 from course_grader.feedback import WRAP_CSS, WrapLongLines
-from course_grader.maths import markdown2html_mathml, tex_to_mathml
+from course_grader.maths import MATHML_ATTRIBUTES, MATHML_ELEMENTS, markdown2html_mathml, tex_to_mathml
 
 
 def test_inline_and_display_formulas_become_mathml_and_the_rest_is_nbconvert_markdown():
@@ -51,14 +53,32 @@ def test_a_students_tex_cannot_bring_links_styles_or_markup():
     assert html.count("<math") == 4
 
 
-def test_wrap_long_lines_adds_its_css_after_nbconverts():
-    _, resources = WrapLongLines().preprocess(nbformat.v4.new_notebook(), {"inlining": {"css": ["/* jupyter */"]}})
-    assert resources["inlining"]["css"] == ["/* jupyter */", WRAP_CSS]
-    assert re.search(r"white-space:\s*pre-wrap", WRAP_CSS)
+@pytest.mark.parametrize("tex", ["\\text{<script>alert(1)</script>}", "\\text{a<script>alert(1)</script>b}",
+                                 "\\text{<img src=x onerror=alert(1)>}",
+                                 "\\mathrm{a}\\text{<svg onload=alert(1)></svg>}",
+                                 "\\text{<annotation-xml><a href=javascript:alert(1)>x</a></annotation-xml>}"])
+def test_markup_written_inside_text_stays_text(tex):
+    html = tex_to_mathml(tex)
+    tags, attributes = _markup(html)
+    assert tags <= MATHML_ELEMENTS | {"code"}, (tex, html)
+    assert attributes <= MATHML_ATTRIBUTES | {"xmlns"}, (tex, html)
+    assert "alert(1)" in html or ">x<" in html  # the student's text is still shown, as text
 
 
-def test_the_course_configuration_is_json_as_the_formgrader_shows_it():
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO)).load_config()
-    shown = json.loads(json.dumps(config))
-    assert shown["Autograde"]["autograde_preprocessors"][0] == "course_grader.execute.GradingExecute"
-    assert shown["Validator"]["validate_all"] is True
+def _markup(html):
+    """The element names and attribute names in ``html``."""
+    tags, attributes = set(), set()
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.add(tag)
+            attributes.update(name for name, _ in attrs)
+
+    Collect().feed(html)
+    return tags, attributes
+
+
+def test_the_markup_reader_sees_elements_and_attributes():
+    assert _markup('<math><mtext><script>x</script></mtext><img src=x onerror="y"></math>') == (
+        {"math", "mtext", "script", "img"}, {"src", "onerror"})
+    assert _markup("<code>&lt;img onerror=x&gt;</code>") == ({"code"}, set())
