@@ -149,7 +149,7 @@ def _pass_rates(assignment, cells):
     ax = fig.subplots()
     ax.barh(range(len(names)), rates, color=[_rate_colour(r) for r in rates])
     ax.legend(handles=[Patch(color=colour, label=label) for colour, label in _RATE_BANDS], fontsize=7,
-              loc="lower right", title="students with full marks", title_fontsize=7)
+              loc="upper left", bbox_to_anchor=(1.02, 1), title="students with\nfull marks", title_fontsize=7)
     ax.set_yticks(range(len(names)), names, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
@@ -186,8 +186,10 @@ def student_rows(course, summaries, ledger):
     for assignment, summary in summaries.items():
         for student, (score, top) in summary["totals"].items():
             entry = ledger.entry(assignment, student) or {}
-            pages = sorted(str(p.relative_to(course.root)) for p in
-                           course.path("feedback", student, assignment).glob("*.html"))
+            # the pages generate_feedback makes (or made) of the autograded notebooks
+            feedback = course.path("feedback", student, assignment).relative_to(course.root)
+            pages = sorted(str(feedback / f"{p.stem}.html")
+                           for p in course.path("autograded", student, assignment).glob("*.ipynb"))
             rows[student][assignment] = {
                 "score": score, "max": top, "late_penalty": summary["late"].get(student, 0.0),
                 "extension_hours": extra.get(assignment, {}).get(student, 0.0),
@@ -224,7 +226,9 @@ def render_report(course_name, summaries, problems, students=None):
                   for p in problems]
         parts.append("</table>")
     if students:
-        parts.append("<h2>Students</h2><table><tr><th>student</th>"
+        parts.append("<h2>Students</h2><p>Each assignment's score, marked late, extended or not graded "
+                     "automatically, with links to its feedback pages (once <code>nbgrader generate_feedback</code> "
+                     "has made them).</p><table><tr><th>student</th>"
                      + "".join(f"<th>{e(a)}</th>" for a in summaries) + "<th>total</th></tr>")
         for student, marks in students.items():
             total = sum(m["score"] for m in marks.values())
