@@ -334,15 +334,18 @@ def _store(course, gb, ledger, result, inputs, reasons):
 def failed_notebooks(course, result):
     """``{name: bytes}``: the notebooks of a submission that could not be graded, for its feedback.
 
-    Each is the student's notebook (the blank release notebook if it is missing or unreadable) with its
-    outputs cleared and a first cell that says why it has no automatic grade.
+    Each is the student's notebook (the blank release notebook if it is missing, unreadable, or a link, which is
+    never followed) with its outputs cleared and a first cell that says why it has no automatic grade.
     """
     submitted = course.path("submitted", result.student, result.assignment)
     out = {}
     for release in sorted((course.root / "release" / result.assignment).glob("*.ipynb")):
+        handed_in = submitted / release.name
         try:
-            nb = nbformat.read(submitted / release.name, as_version=4)
-        except (OSError, ValueError, nbformat.reader.NotJSONError):
+            if handed_in.is_symlink() or not handed_in.is_file():
+                raise FileNotFoundError(handed_in)
+            nb = nbformat.read(handed_in, as_version=4)
+        except Exception:  # noqa: BLE001 - whatever was handed in, the student gets a page that says what happened
             nb = nbformat.read(release, as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "code":

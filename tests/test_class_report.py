@@ -69,3 +69,4 @@ def test_a_blank_error_value_still_gives_a_line():
     assert first_line("AssertionError", "   \n  ") == "AssertionError"
     assert first_line("", "") == "(no message: the cell did not run)"
     assert first_line("AssertionError", "\nsoftmax: wrong\n  input: Z") == "softmax: wrong"
+
