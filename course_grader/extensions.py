@@ -51,7 +51,8 @@ def format_hours(hours: float) -> str:
     minutes = round(hours * 60)
     days, minutes = divmod(minutes, 24 * 60)
     whole_hours, minutes = divmod(minutes, 60)
-    parts = [f"{days} d" if days else "", f"{whole_hours} h" if whole_hours else "", f"{minutes} min" if minutes else ""]
+    parts = [f"{days} d" if days else "", f"{whole_hours} h" if whole_hours else "",
+             f"{minutes} min" if minutes else ""]
     return " ".join(p for p in parts if p) or "0 min"
 
 

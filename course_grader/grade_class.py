@@ -191,9 +191,9 @@ def plan(course, ledger, assignments, students=None, force=False, retry_failed=F
     configuration = grading_inputs.files_digest({"nbgrader_config.py": course.config_text.encode()})
     with Gradebook(course.db_url, course.course_id) as gb:
         for assignment in assignments:
-            shared = {"assignment": grading_inputs.assignment_digest(gb, assignment, course.assignment_files(assignment)),
-                      "grading code": code, "configuration": configuration,
-                      "due date": grading_inputs.due_date(gb, assignment)}
+            files = course.assignment_files(assignment)
+            shared = {"assignment": grading_inputs.assignment_digest(gb, assignment, files), "grading code": code,
+                      "configuration": configuration, "due date": grading_inputs.due_date(gb, assignment)}
             for student in course.students(assignment):
                 if students and student not in students:
                     continue

@@ -213,7 +213,8 @@ def test_messages_say_what_happened(graded):
     # the function's own visible test already killed or hung the kernel: its hidden tests say so, and are not run
     for student, cell in (("exits_in_function", "test_logsumexp_values"), ("segfaults", "test_log_softmax_values"),
                           ("c_stack_recursion", "test_log_softmax_values"),
-                          ("ignores_interrupt", "test_softmax_values"), ("blocks_interrupt", "test_cross_entropy_values"),
+                          ("ignores_interrupt", "test_softmax_values"),
+                          ("blocks_interrupt", "test_cross_entropy_values"),
                           ("deep_recursion", "test_logsumexp_values")):
         assert "killed the kernel or would not stop when interrupted" in messages(graded, student)[cell], student
     visible = {"exits_in_function": ("test_logsumexp", "KernelDied"), "segfaults": ("test_log_softmax", "KernelDied"),
