@@ -267,10 +267,15 @@ def render_report(course_name, summaries, problems, students=None):
     return "".join(parts)
 
 
+def by_due_date(assignments):
+    """nbgrader assignments sorted by due date (those without one last), then name."""
+    return sorted(assignments, key=lambda a: (a.duedate is None, a.duedate or 0, a.name))
+
+
 def gradebook_assignments(course):
     """Names of every assignment in the course's gradebook, by due date then name."""
     with Gradebook(course.db_url, course.course_id) as gb:
-        return [a.name for a in sorted(gb.assignments, key=lambda a: (a.duedate is None, a.duedate or 0, a.name))]
+        return [a.name for a in by_due_date(gb.assignments)]
 
 
 def write_report(course, ledger, path):

@@ -253,16 +253,14 @@ def grade_class(root, assignments, *, scheduler=None, workers=None, students=Non
     if dry_run:
         run.seconds = time.perf_counter() - start
         return run
-    why = {(assignment, student): (inputs, reasons) for assignment, student, inputs, reasons in pending}
-    pending = [(assignment, student, digest(course.config_text, course.job_files(assignment, student)))
-               for assignment, student, _, _ in pending]
     templates = {}
 
-    def make_job(assignment, student, job_digest):
+    def make_job(assignment, student):
         if assignment not in templates:
             templates[assignment] = assignment_gradebook(course.db_url, course.course_id, assignment)
-        return Job(assignment, student, course.config_text, templates[assignment], course.job_files(assignment, student),
-                   timeout or course.default_timeout(assignment), job_digest)
+        files = course.job_files(assignment, student)
+        return Job(assignment, student, course.config_text, templates[assignment], files,
+                   timeout or course.default_timeout(assignment), digest(course.config_text, files))
 
     if pending:
         from distributed import as_completed
@@ -274,22 +272,23 @@ def grade_class(root, assignments, *, scheduler=None, workers=None, students=Non
             completed = as_completed()
 
             def submit_next():
-                assignment, student, job_digest = queue.pop(0)
-                future = client.submit(grade_job, make_job(assignment, student, job_digest), pure=False, retries=1,
+                assignment, student, inputs, reasons = queue.pop(0)
+                job = make_job(assignment, student)
+                future = client.submit(grade_job, job, pure=False, retries=1,
                                        key=f"grade-{assignment}-{student}-{uuid.uuid4().hex[:8]}")
-                in_flight[future.key] = (assignment, student, job_digest)
+                in_flight[future.key] = (assignment, student, job.digest, inputs, reasons)
                 completed.add(future)
 
             for _ in range(min(len(queue), 2 * max(run.workers, 1))):
                 submit_next()
             for future in completed:
-                assignment, student, job_digest = in_flight.pop(future.key)
+                assignment, student, job_digest, inputs, reasons = in_flight.pop(future.key)
                 try:
                     result = future.result()
                 except Exception as error:  # noqa: BLE001 - a job that could not run is recorded, not fatal
                     result = JobResult(assignment, student, job_digest, FAILED,
                                        message=f"the job could not run: {type(error).__name__}: {error}")
-                _store(course, gb, ledger, result, *why[(assignment, student)])
+                _store(course, gb, ledger, result, inputs, reasons)
                 if result.status != GRADED:
                     bar.write(f"{result.status}: {student}/{assignment}: {result.message}")
                 result.autograded, result.log = {}, ""

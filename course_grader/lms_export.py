@@ -35,6 +35,8 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import ExportPlugin
 from traitlets import Dict, Unicode
 
+from course_grader.class_report import by_due_date, exercise_of_cells
+
 #: Columns of the roster file; only ``student_id`` is required.
 ROSTER_COLUMNS = ("student_id", "first_name", "last_name", "email", "lms_id", "sis_user_id", "sis_login_id",
                   "section")
@@ -96,7 +98,7 @@ class LmsExport(ExportPlugin):
         """The assignments to export, by due date then name."""
         wanted = {str(a) for a in self.assignment}
         chosen = [a for a in gradebook.assignments if not wanted or a.name in wanted]
-        return sorted(chosen, key=lambda a: (a.duedate is None, a.duedate or 0, a.name))
+        return by_due_date(chosen)
 
     @staticmethod
     def score(gradebook, assignment: str, student: str) -> float:
@@ -160,8 +162,6 @@ class ExerciseExport(LmsExport):
     def exercise_columns(self, gradebook, assignment) -> dict:
         """``{exercise: [grade cell names]}`` of one assignment, in notebook order (``test_<exercise>_<part>``
         is read from the source notebooks' hidden checks)."""
-        from course_grader.class_report import exercise_of_cells
-
         root = CourseDirectory(config=self.config).root
         mapping = exercise_of_cells(root, assignment.name)
         columns = defaultdict(list)
