@@ -421,6 +421,12 @@ display(Markdown('<script>alert("nnmarker-mdout")</script>'))
 display(Latex('$x$<script>alert("nnmarker-latex")</script>'))
 """
 MARKDOWN_SCRIPT = '<script>alert("nnmarker-md")</script><img src="x" onerror="alert(\'nnmarker-img\')">'
+#: Markdown that would call out when the page opens (images from a server, a style's url()) or run script from a
+#: link (javascript:, data:), and maths whose \\href would be a javascript: link.
+MARKDOWN_BEACONS = ("![beacon](https://nnmarker.invalid/beacon.png) <img src='http://nnmarker.invalid/img.png'>\n"
+                    "<span style=\"background: url('https://nnmarker.invalid/css.png')\">styled</span>\n"
+                    "[run](javascript:alert('nnmarker-link')) <a href='data:text/html,nnmarker-data'>data</a>")
+MARKDOWN_MATHS_LINK = "A formula with a link: $\\href{javascript:alert('nnmarker-href')}{x^2}$."
 #: A helper that recurses without end under a huge recursion limit: on a busy machine the cell times out deep
 #: in the recursion and the interrupt takes longer to unwind than nbclient waits for the kernel to go idle.
 DEEP_RECURSION = """import sys
@@ -484,7 +490,8 @@ EVASIONS = {
 
 
 def _add_markdown(nb):
-    nb.cells.insert(2, nbformat.v4.new_markdown_cell(MARKDOWN_SCRIPT))
+    for text in (MARKDOWN_MATHS_LINK, MARKDOWN_BEACONS, MARKDOWN_SCRIPT):
+        nb.cells.insert(2, nbformat.v4.new_markdown_cell(text))
 
 
 def _add_locked_cell(nb):
@@ -607,7 +614,8 @@ def escapes():
                 _free_cell(SCRIPT_OUTPUT)),
         Hostile("markdown_outputs", "script: Markdown and LaTeX outputs that carry <script>",
                 _free_cell(MARKDOWN_OUTPUT)),
-        Hostile("markdown_script", "script: a markdown cell with <script> and an onerror image",
+        Hostile("markdown_script", "script: markdown cells with <script>, an onerror image, images and styles that call a "
+                "server, javascript: and data: links, maths with a javascript: link",
                 softmax_notebook(_add_markdown)),
         Hostile("adds_locked_cell", "a student-added cell that declares itself a locked nbgrader cell",
                 softmax_notebook(_add_locked_cell)),

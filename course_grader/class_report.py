@@ -26,6 +26,7 @@ from nbgrader.api import Gradebook
 from nbgrader.utils import is_grade
 
 from course_grader import extensions
+from course_grader.page_policy import POLICY_META
 
 _CHECK_CALL = re.compile(r"\bcheck_(\w+)\(")
 #: Data values in a message: quoted text, then numbers (signed, decimal, scientific).
@@ -215,7 +216,7 @@ def render_report(course_name, summaries, problems, students=None):
     """The report's HTML from :func:`assignment_summary` of each assignment, the ledger's problems and
     :func:`student_rows`."""
     e = html.escape
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Class report: {e(course_name)}</title>"
+    parts = [f"<!DOCTYPE html><html><head>{POLICY_META}<meta charset='utf-8'><title>Class report: {e(course_name)}</title>"
              f"<style>{_STYLE}</style></head><body><h1>Class report: {e(course_name)}</h1>"
              f"<p>Every assignment in the gradebook: {e(', '.join(summaries)) or 'none yet'}.</p>"]
     if problems:

@@ -7,8 +7,10 @@ in words) and a line naming the check; the cell's output, the verdict that
 then makes every output wrap at the page's edge, so a long check message can
 be read whole, :class:`LatenessNote` says at the top when the notebook was
 handed in against the student's own due date, and :class:`FeedbackExporter`
-writes a page without script.
+writes a page that can run no script and load nothing.
 """
+
+import re
 
 from jinja2 import ChoiceLoader, DictLoader
 from nbconvert.exporters import HTMLExporter
@@ -19,6 +21,7 @@ from traitlets import List
 
 from course_grader import source_rules
 from course_grader.late_policy import lateness
+from course_grader.page_policy import with_policy
 
 #: Outputs and code wrap at the edge of the page instead of running off it.
 WRAP_CSS = """
@@ -28,21 +31,31 @@ div.output_area pre, div.output_text pre, div.input_area pre {
 }
 """
 
+#: ``@font-face`` rules that name font files (bootstrap's icons), which a page on its own cannot load.
+FONT_FILES = re.compile(r"@font-face\s*\{[^}]*url\((?!\s*['\"]?data:)[^}]*\}")
+
 #: nbconvert's ``mathjax`` macro, writing nothing.
 NO_MATHJAX = '{%- macro mathjax(url="") -%}{%- endmacro -%}'
 
 
 class FeedbackExporter(HTMLExporter):
-    """nbgrader's feedback page without MathJax: its formulas are MathML already (:mod:`course_grader.maths`).
+    """nbgrader's feedback page without MathJax, under the course's Content-Security-Policy.
 
     nbgrader's feedback template calls nbconvert's ``mathjax()`` macro, which loads MathJax from a CDN; here
-    that macro writes nothing, so a feedback page asks no server for anything and runs no script.
+    that macro writes nothing (the formulas are MathML already, :mod:`course_grader.maths`), and the page
+    starts with :data:`~course_grader.page_policy.POLICY_META`, so a browser neither runs a script on it nor
+    asks any server for anything, whatever got onto the page.
     """
 
     def _create_environment(self):
         environment = super()._create_environment()
         environment.loader = ChoiceLoader([DictLoader({"mathjax.html.j2": NO_MATHJAX}), environment.loader])
         return environment
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        output, resources = super().from_notebook_node(nb, resources, **kw)
+        # bootstrap's icon fonts are files beside a stylesheet that is inlined here: the page has none to load
+        return with_policy(FONT_FILES.sub("", output)), resources
 
 
 class FeedbackPreprocessor(NbGraderPreprocessor):

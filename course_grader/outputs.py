@@ -9,7 +9,9 @@ the formgrader. Markdown cells, which a student may also fill with raw
 HTML, are rendered and passed through an allowlist sanitizer (bleach):
 a cell it leaves as it is keeps its Markdown, any other is replaced by
 the sanitized HTML (nbgrader's feedback template renders Markdown without
-``HTMLExporter.sanitize_html``, so the cell itself must be clean).
+``HTMLExporter.sanitize_html``, so the cell itself must be clean). Images
+stay only as ``data:`` images, links only to the web, mail or the page
+itself (:func:`course_grader.page_policy.allowed_url`).
 """
 
 import bleach
@@ -17,6 +19,8 @@ from bleach.css_sanitizer import CSSSanitizer
 from nbconvert.filters import markdown2html
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from course_grader.page_policy import allowed_url
 
 #: The output types that are shown; anything else is removed.
 SAFE_MIME_TYPES = ("text/plain", "image/png", "image/jpeg")
@@ -28,10 +32,17 @@ MARKDOWN_ATTRIBUTES = {"a": ["href", "title"], "img": ["src", "alt", "title", "w
                        "*": ["style", "align", "id", "class"]}
 
 
+def _keep_attribute(tag, name, value):
+    """bleach's attribute filter: :data:`MARKDOWN_ATTRIBUTES`, and only the URLs :func:`allowed_url` allows."""
+    if name not in MARKDOWN_ATTRIBUTES.get(tag, ()) and name not in MARKDOWN_ATTRIBUTES["*"]:
+        return False
+    return allowed_url(tag, name, value)
+
+
 def sanitize_markdown(source):
     """A Markdown cell's source, or its sanitized HTML if rendering it gives anything the allowlist removes."""
     html = markdown2html(source)
-    clean = bleach.clean(html, tags=MARKDOWN_TAGS, attributes=MARKDOWN_ATTRIBUTES,
+    clean = bleach.clean(html, tags=MARKDOWN_TAGS, attributes=_keep_attribute,
                          protocols=["http", "https", "mailto", "data"], strip=True, css_sanitizer=CSSSanitizer())
     return source if clean == html else clean
 

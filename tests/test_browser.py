@@ -10,7 +10,6 @@ Screenshots of every step go to ``build/test-artifacts/browser/``.
 """
 
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -19,6 +18,7 @@ import urllib.request
 
 import pytest
 
+from browser_support import chromium_fixture
 from classroom import nbgrader_run as run
 from classroom.submissions import REPO, reference_solutions
 from classroom.trial import prepare
@@ -26,19 +26,12 @@ from course_grader.class_report import failed_grade_cells
 
 pytestmark = pytest.mark.nbgrader
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-#: Headless, and quiet on a machine without network: no background requests, no first-run tasks.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = REPO / "build" / "test-artifacts" / "browser"
 TOKEN = "course-browser-test"
 ASSIGNMENT = "01_one_hot"
 WRONG_ONE_HOT = "def one_hot(y, num_classes=None):\n    return np.eye(y.max() + 1)[y].astype(int)\n"
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[dev]')")
-if not os.path.exists(CHROMIUM):
-    pytest.skip("Chromium is not installed: on Debian or Ubuntu, apt-get install chromium "
-                "(scripts/test.sh does it when run as root)", allow_module_level=True)
+browser = chromium_fixture()
 
 
 def free_port():
@@ -71,14 +64,6 @@ def lab(tmp_path_factory):
     server.terminate()
     server.wait(timeout=30)
     log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Student:

@@ -23,10 +23,13 @@ from classroom import nbgrader_run as run
 from classroom.catalogue import FUNCTIONS
 from classroom.demo import function_of
 from classroom.hostile import ESCAPE_CLASSES, corpus, expected_full, softmax_notebook
+from browser_support import chromium_fixture
 from conftest import REPO
+from course_grader.page_policy import POLICY_META, active_content
 
 pytestmark = pytest.mark.nbgrader
 
+chromium = chromium_fixture()
 ENTRIES = corpus()
 ASSIGNMENTS = sorted({a for e in ENTRIES for a in e.assignments})
 
@@ -198,6 +201,45 @@ def test_feedback_shows_verdicts_and_never_the_hidden_tests(graded):
             for secret in ("BEGIN HIDDEN TESTS", HIDDEN_TEST_SOURCE, REFERENCE_SOURCE):
                 assert secret not in html, (entry.id, secret)
             assert injected_markup(html) == [], entry.id
+    pages = sorted((graded.course / "feedback").rglob("*.html"))
+    assert len(pages) >= len(ENTRIES)
+    for path in [*pages, graded.course / "class_grading" / "report.html"]:
+        assert active_content(path.read_text()) == [], path.relative_to(graded.course)
+
+
+def _open_offline(chromium, path):
+    """Open the file ``path`` in Chromium with the network off.
+
+    Returns the URLs the page asked for besides itself (a request the page's policy stopped, reported by
+    Chromium with the failure ``csp``, never leaves the browser and is not counted), and the page's title.
+    """
+    context = chromium.new_context(offline=True)
+    page, requests, stopped = context.new_page(), [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("requestfailed", lambda request: request.failure == "csp" and stopped.append(request.url))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    title = page.title()
+    context.close()
+    return [url for url in requests if url != path.as_uri() and url not in stopped], title
+
+
+def test_hostile_markdown_in_feedback_neither_calls_out_nor_runs_in_chromium(graded, chromium, tmp_path):
+    (page,) = (graded.course / "feedback" / "markdown_script" / "02_softmax").glob("*.html")
+    html = page.read_text()
+    assert "styled" in html and "x<sup>2</sup>" not in html  # the hostile cells are on the page
+    assert _open_offline(chromium, page) == ([], "softmax")
+    # What the sanitizers removed would be stopped by the page's policy too: put it back, and nothing runs or
+    # loads; the same page without the policy does both, so the check can fail.
+    active = ('<script>document.title = "nnmarker-ran"</script>'
+              '<img src="https://nnmarker.invalid/beacon.png">')
+    with_active = tmp_path / "with_policy.html"
+    with_active.write_text(html.replace("<body>", "<body>" + active, 1))
+    assert _open_offline(chromium, with_active) == ([], "softmax")
+    without_policy = tmp_path / "without_policy.html"
+    without_policy.write_text(with_active.read_text().replace(POLICY_META, "", 1))
+    requests, title = _open_offline(chromium, without_policy)
+    assert title == "nnmarker-ran" and requests == ["https://nnmarker.invalid/beacon.png"]
     honest = feedback_text(graded, next(e for e in ENTRIES if e.id == "stderr_noise"), "02_softmax")
     assert "passed: softmax (values)" in honest and "hidden test: softmax, part" in honest
 
