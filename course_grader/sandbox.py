@@ -18,7 +18,7 @@ kernel in new user, mount, PID, network, IPC and UTS namespaces:
   student.
 - **What it can write**: a private home (``/home/student``, its working
   folder, a size-capped tmpfs holding the release files of the assignment,
-  read-only) and ``/tmp`` (also capped), which vanish with it; the records
+  read-only), ``/tmp`` and ``/dev/shm`` (also capped), which vanish with it; the records
   folder of its own hidden checks and the folder of its own connection
   sockets, both made for this kernel alone. Handed-in files are not there,
   so they cannot shadow a module.
@@ -60,6 +60,8 @@ KERNEL_DISTRIBUTIONS = ("ipykernel", "numpy", "scikit-learn", "matplotlib")
 KERNEL_PACKAGES = ("course_checks",)
 #: The kernel's home and working folder inside the sandbox.
 HOME = "/home/student"
+#: The kernel's host name (not the grading machine's).
+HOSTNAME = "grading-kernel"
 #: Exit status of a forked child of the grading kernel.
 FORK_EXIT = 70
 #: The kernel's first code: forks end at once (a fork bomb cannot multiply), ended children are reaped.
@@ -168,7 +170,8 @@ def _matplotlib_font_cache():
         return []
 
 
-def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env=None, bwrap="", site=None):
+def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, shm_mb=64, env=None, bwrap="",
+                  site=None):
     """The ``bwrap`` command line that runs ``kernel_cmd`` in the sandbox.
 
     Parameters
@@ -181,6 +184,8 @@ def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env
         Files copied read-only into the kernel's home (the assignment's release files).
     scratch_mb : int
         Size of the kernel's home and of its ``/tmp``, in MiB each.
+    shm_mb : int
+        Size of the kernel's ``/dev/shm`` (shared memory, POSIX semaphores), in MiB.
     env : dict
         The kernel's whole environment (nothing else is passed in).
     bwrap : str
@@ -191,7 +196,8 @@ def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, env
     configured, bwrap = bwrap, bwrap_path(bwrap)
     if bwrap is None:
         raise SandboxUnavailable(sandbox_problem(configured) or "bubblewrap is not installed")
-    cmd = [bwrap, *_namespace_options(), "--clearenv", "--proc", "/proc", "--dev", "/dev"]
+    cmd = [bwrap, *_namespace_options(), "--clearenv", "--hostname", HOSTNAME, "--proc", "/proc", "--dev", "/dev",
+           "--size", str(shm_mb * 2**20), "--perms", "1777", "--tmpfs", "/dev/shm"]
     # Its own writable world first, so that what is bound below stays visible even inside /tmp (a checkout or a
     # virtual environment under /tmp, say).
     cmd += ["--size", str(scratch_mb * 2**20), "--tmpfs", "/tmp",
@@ -311,6 +317,7 @@ def main(argv=None):
     parser.add_argument("--open-files", type=int, default=256)
     parser.add_argument("--processes", type=int, default=64)
     parser.add_argument("--scratch-mb", type=int, default=256)
+    parser.add_argument("--shm-mb", type=int, default=64)
     parser.add_argument("--writable", action="append", default=[])
     parser.add_argument("--release-file", action="append", default=[])
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the kernel")
@@ -326,7 +333,7 @@ def main(argv=None):
     env = kernel_environment(dict(item.split("=", 1) for item in args.env))
     site = None if args.site is None else [tuple(item.rsplit("=", 1)) for item in args.site]
     cmd = bwrap_command(command, writable=args.writable, release_files=args.release_file, site=site,
-                        scratch_mb=args.scratch_mb, env=env, bwrap=args.bwrap)
+                        scratch_mb=args.scratch_mb, shm_mb=args.shm_mb, env=env, bwrap=args.bwrap)
     if not (args.cgroup and _join_pids_cgroup(args.cgroup, args.processes)) and os.geteuid() != 0:
         _limit(resource.RLIMIT_NPROC, args.processes + _own_processes())
     _limit(resource.RLIMIT_AS, args.memory_mb * 2**20)
@@ -365,6 +372,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     max_open_files = Integer(256, help="Files a grading kernel may have open at once.").tag(config=True)
     max_processes = Integer(64, help="Processes and threads of one grading kernel.").tag(config=True)
     scratch_mb = Integer(256, help="Size of a grading kernel's home and of its /tmp, in MiB.").tag(config=True)
+    shm_mb = Integer(64, help="Size of a grading kernel's /dev/shm, in MiB.").tag(config=True)
     records_dir = Unicode("", help="The records folder of this kernel's hidden checks (read-write).")
     release_dir = Unicode("", help="The assignment's release folder: its files, not notebooks, are "
                                    "copied read-only into the kernel's home.")
@@ -395,7 +403,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         # handed-in files) may shadow its modules
         if not self.sandbox:
             return [sys.executable, "-I", "-m", "course_grader.kernel", *options[:4], "--", *cmd]
-        options += ["--scratch-mb", str(self.scratch_mb), "--cgroup", os.path.basename(self._runtime),
+        options += ["--scratch-mb", str(self.scratch_mb), "--shm-mb", str(self.shm_mb), "--cgroup", os.path.basename(self._runtime),
                     "--writable", self._runtime, "--bwrap", self.bwrap]
         options += [f"--site={host}={name}" for host, name in kernel_site_entries()]  # cached in this process
         if self.records_dir:

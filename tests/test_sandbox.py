@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from course_grader.sandbox import FORK_EXIT, HOME, SandboxedKernelManager, remove_pids_cgroup, sandbox_problem
+from course_grader.sandbox import FORK_EXIT, HOME, HOSTNAME, SandboxedKernelManager, remove_pids_cgroup, sandbox_problem
 
 PROBE = textwrap.dedent("""
     import json, os, resource, subprocess, time
@@ -144,6 +145,42 @@ def test_the_same_probe_outside_the_sandbox_reaches_everything(tmp_path):
     report = run_probe(tmp_path, sandboxed=False)
     assert report["sees_checkout"] == "yes" and report["imports_reference"] == "yes"
     assert report["imports_grader"] == "yes"
+
+
+FILL = textwrap.dedent("""
+    import json, os, socket, sys
+    written = {}
+    for folder in sys.argv[1:]:
+        total = 0
+        try:
+            for n in range(400):
+                with open(os.path.join(folder, f"fill{n}"), "wb") as handle:
+                    for _ in range(4):
+                        handle.write(b"x" * 2**20)
+                        total += 1
+        except OSError:
+            pass
+        written[folder] = total
+    print(json.dumps({"written_mib": written, "hostname": socket.gethostname()}))
+""")
+
+
+@needs_sandbox
+def test_every_writable_place_of_the_kernel_is_capped_and_the_host_name_is_its_own(tmp_path):
+    cmd = [sys.executable, "-m", "course_grader.sandbox", "--memory-mb", "2048", "--file-size-mb", "8",
+           "--scratch-mb", "48", "--shm-mb", "32", "--", sys.executable, "-I", "-c", FILL, "/dev/shm", "/tmp", HOME]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["written_mib"]["/dev/shm"] <= 32 and report["written_mib"]["/tmp"] <= 48
+    assert report["written_mib"][HOME] <= 48 and min(report["written_mib"].values()) >= 16  # they are writable
+    assert report["hostname"] == HOSTNAME != socket.gethostname()
+
+
+def test_outside_the_sandbox_the_same_fill_goes_past_the_caps(tmp_path):
+    """Proves the test above can fail: a plain process writes 100 MiB into a folder."""
+    done = subprocess.run([sys.executable, "-I", "-c", FILL.replace("range(400)", "range(25)"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert json.loads(done.stdout)["written_mib"][str(tmp_path)] == 100
 
 
 FORK_BOMB = textwrap.dedent("""
