@@ -93,3 +93,8 @@ c.GenerateFeedback.exporter_class = "course_grader.feedback.FeedbackExporter"
 # Validate (the button and `nbgrader validate`) fails on any cell that raises, visible tests included:
 # a blank, partial or wrong notebook does not pass. Students' servers need this line too (README).
 c.Validator.validate_all = True
+
+# Hand-ins are files, never links: collect and zip_collect follow no symbolic or hard link a student hands in
+# (course_grader.handin_files); autograde and the class command refuse links found in submitted/.
+c.ExchangeFactory.collect = "course_grader.handin_files.SafeCollect"
+c.ZipCollectApp.extractor_plugin = "course_grader.handin_files.SafeExtractor"

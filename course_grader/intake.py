@@ -6,6 +6,10 @@ scores and no feedback), skips a notebook whose name it does not know, and
 gives a missing notebook zeros but no feedback file. Before each submission
 is graded, this hook
 
+- refuses links (:mod:`course_grader.handin_files`): a linked assignment or
+  student folder is replaced by an empty one, a linked notebook or file is
+  removed, and a notebook refused here or at collection is graded as
+  missing, its note saying it was a link;
 - moves an unreadable notebook aside (``<name>.ipynb.unreadable``, kept for
   the instructor);
 - gives a notebook the expected name when exactly one expected notebook is
@@ -17,11 +21,14 @@ is graded, this hook
 Extra notebooks are left alone; nbgrader skips them with a warning.
 """
 
+import os
 import shutil
 from pathlib import Path
 
 import nbformat
 from traitlets.config import Application
+
+from course_grader.handin_files import link_problem, linked_folder, refusal_note, refusal_of
 
 
 def _log(message, *args):
@@ -59,16 +66,21 @@ def prepare_submission(assignment, student, notebooks):
     folder = Path(notebooks[0]).parent
     root = folder.parents[2]
     expected = sorted(p.stem for p in (root / "source" / assignment).glob("*.ipynb"))
+    refused = _refuse_links(folder, root, expected, f"{student}/{assignment}")
     unreadable = []
     for path in sorted(folder.glob("*.ipynb")):
-        if not _readable(path):
+        reason = refusal_of(path)
+        if reason is not None:
+            path.unlink()
+            refused[path.stem] = reason
+        elif not _readable(path):
             path.rename(path.with_name(path.name + ".unreadable"))
             unreadable.append(path.stem)
             _log("%s/%s: %s is not a readable notebook; moved aside and graded as blank", student, assignment, path.name)
     present = {p.stem: p for p in folder.glob("*.ipynb")}
     missing = [name for name in expected if name not in present]
     unknown = [name for name in present if name not in expected]
-    if len(missing) == 1 and len(unknown) == 1 and missing[0] not in unreadable:
+    if len(missing) == 1 and len(unknown) == 1 and missing[0] not in unreadable and missing[0] not in refused:
         target = folder / f"{missing[0]}.ipynb"
         present[unknown[0]].rename(target)
         _with_note(target, f"handed in as `{unknown[0]}.ipynb`, graded as `{target.name}`.")
@@ -80,7 +92,38 @@ def prepare_submission(assignment, student, notebooks):
             continue
         shutil.copy(release, folder / release.name)
         why = ("the notebook handed in could not be read (it is not valid notebook JSON)" if name in unreadable
+               else f"`{name}.ipynb` was handed in as {refused[name]}, and grading never follows links (hand in "
+                    "the notebook file itself)" if name in refused
                else "this notebook was not handed in")
         _with_note(folder / release.name, f"{why}; this is the blank release notebook, so it scores zero.")
         _log("%s/%s: %s", student, assignment, why)
     notebooks[:] = sorted(str(p) for p in folder.glob("*.ipynb"))
+
+
+def _refuse_links(folder, root, expected, who):
+    """Make ``folder`` a plain folder of plain files: ``{notebook name: reason}`` of the notebooks refused.
+
+    A linked assignment or student folder is replaced by an empty folder (every notebook refused); a link,
+    hard link or special file inside is removed (a notebook's name then holds a refusal note).
+    """
+    submitted = folder.parents[1]
+    problem = linked_folder(folder, submitted)
+    if problem:
+        top = folder if link_problem(folder) else folder.parent
+        _log("%s: the hand-in is %s; graded as blank, the link is never followed", who, problem)
+        os.unlink(top)
+        folder.mkdir(parents=True)
+        return dict.fromkeys(expected, problem.split(" (")[0])
+    refused = {}
+    for parent, folders, files in os.walk(folder, followlinks=False):
+        for name in folders + files:
+            path = Path(parent, name)
+            problem = link_problem(path)
+            if problem is None:
+                continue
+            _log("%s: %s is %s; removed, the link is never followed", who, path.relative_to(folder), problem)
+            path.unlink()
+            if name.endswith(".ipynb") and Path(parent) == folder:
+                path.write_bytes(refusal_note(problem))
+        folders[:] = [name for name in folders if Path(parent, name).is_dir()]
+    return refused
