@@ -13,7 +13,8 @@ top of what ``Execute`` does (run every cell, a per-cell timeout) it
 - collects each hidden check's record right after its cell ran, into
   a :class:`GradingState` in ``resources["course_grader"]``, for
   :class:`course_grader.judge.JudgeChecks`;
-- caps each cell's output in bytes (nbgrader's ``LimitOutput`` caps lines later);
+- caps each cell's output in bytes (nbgrader's ``LimitOutput`` caps lines later), and what the kernel keeps
+  in the grader's folders on disk (:mod:`course_grader.folder_cap`);
 - restarts a kernel that died (``os._exit``, a crash, memory exhaustion), no
   longer answers after a timeout, or is still busy when nbclient gives up
   waiting for it to stop (a ``CellTimeoutError`` "Timeout waiting for IOPub
@@ -44,6 +45,7 @@ from course_checks.core import RECORDS_ENV, SEED_ENV
 from course_checks import records
 from course_checks.records import MAX_RECORD_BYTES
 from course_grader import source_rules
+from course_grader.folder_cap import FolderWatch, empty
 from course_grader.sandbox import SandboxedKernelManager
 
 #: Where the grader keeps its per-notebook state in nbconvert's resources.
@@ -96,6 +98,10 @@ class GradingExecute(Execute):
         config=True)
     seed = Integer(None, allow_none=True,
                    help="Seed of the hidden checks' cases; None draws a new one for every notebook.").tag(config=True)
+    max_folder_mb = Integer(128, help="MiB a kernel may keep in the grader's folders on disk (its records and "
+                                      "connection sockets); past it the kernel is stopped.").tag(config=True)
+    max_folder_entries = Integer(1000, help="Files and folders a kernel may keep in the grader's folders on disk; "
+                                            "past it the kernel is stopped.").tag(config=True)
     notebook_timeout = Integer(900, help="Seconds one notebook may run in all (kernel restarts included); "
                                          "cells that would start later are not run.").tag(config=True)
 
@@ -190,10 +196,13 @@ class GradingExecute(Execute):
         record = records.path(self._records_dir, call.exercise, call.part) if call else None
         if record and os.path.exists(record):
             os.remove(record)
+        watch = FolderWatch([self._records_dir, getattr(self.km, "runtime_dir", None)],
+                            self.max_folder_mb * 2**20, self.max_folder_entries, self._kill_kernel)
         try:
-            cell, resources = super().preprocess_cell(cell, resources, index)
+            with watch:
+                cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            cell.outputs.append(error_output(
+            cell.outputs.append(self._over_the_cap(watch) if watch.exceeded else error_output(
                 "KernelDied", "the kernel died while running this cell (os._exit, a crash, or out of memory); "
                 "it was restarted and the earlier cells run again for the cells that follow"))
             self._stopped(index, call)
@@ -204,7 +213,10 @@ class GradingExecute(Execute):
                 "interrupt); it was restarted and the earlier cells run again for the cells that follow"))
             self._stopped(index, call)
         else:
-            if _timed_out(cell):
+            if watch.exceeded:
+                cell.outputs.append(self._over_the_cap(watch))
+                self._stopped(index, call)
+            elif _timed_out(cell):
                 if call:  # its other checks would only time out again
                     self._state.stopped.add(call.function)
                 if not self._responsive():
@@ -215,6 +227,19 @@ class GradingExecute(Execute):
         if call:
             self._collect(call, cell, record)
         return cell, self.resources
+
+    def _kill_kernel(self):
+        """Kill the kernel at once (its sandbox and everything in it), from any thread."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None:
+            process.kill()
+
+    def _over_the_cap(self, watch):
+        """Empty the records folder the kernel filled; the cell's error output saying so."""
+        empty(self._records_dir)
+        return error_output("KernelDied", f"the kernel was stopped: it wrote {watch.describe()} into the grader's "
+                                          "folders (its hidden checks' records and connection sockets); it was "
+                                          "restarted and the earlier cells run again for the cells that follow")
 
     def _collect(self, call, cell, record):
         """Keep the record the kernel wrote for this hidden check (and the cell's own error, for messages)."""

@@ -207,7 +207,7 @@ def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, shm
             cmd += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             cmd += ["--ro-bind", top, top]
-    for name in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf"):
+    for name in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "fonts"):
         if os.path.exists(f"/etc/{name}"):
             cmd += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
     # The interpreter: its installation (standard library, shared libraries), with its own site-packages hidden.
@@ -385,6 +385,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.sandbox:
             self.transport = "ipc"
             self.ip = os.path.join(self._runtime, "ipc")
+
+    @property
+    def runtime_dir(self):
+        """This kernel's own folder on the host: its connection file and sockets, and its log."""
+        return self._runtime
 
     @property
     def kernel_spec(self):

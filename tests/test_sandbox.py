@@ -176,6 +176,19 @@ def test_every_writable_place_of_the_kernel_is_capped_and_the_host_name_is_its_o
     assert report["hostname"] == HOSTNAME != socket.gethostname()
 
 
+@needs_sandbox
+@pytest.mark.skipif(not os.path.isdir("/etc/fonts"), reason="this machine has no fontconfig configuration to share")
+def test_fontconfig_reads_the_systems_configuration_in_the_sandbox():
+    """A plot's font lookup (matplotlib may run fc-list) prints no "Fontconfig error" into the student's output."""
+    probe = ("import os, shutil, subprocess\n"
+             "print(os.path.isdir('/etc/fonts'))\n"
+             "fc = shutil.which('fc-list')\n"
+             "print(repr(subprocess.run([fc], capture_output=True, text=True).stderr if fc else ''))\n")
+    done = subprocess.run([sys.executable, "-m", "course_grader.sandbox", "--memory-mb", "2048", "--file-size-mb",
+                           "8", "--", sys.executable, "-I", "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split("\n")[:2] == ["True", "''"], done.stdout + done.stderr[-500:]
+
+
 def test_outside_the_sandbox_the_same_fill_goes_past_the_caps(tmp_path):
     """Proves the test above can fail: a plain process writes 100 MiB into a folder."""
     done = subprocess.run([sys.executable, "-I", "-c", FILL.replace("range(400)", "range(25)"), str(tmp_path)],
