@@ -10,6 +10,7 @@ answers are the reference solutions; the others are named in
 """
 
 import copy
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -427,6 +428,23 @@ MARKDOWN_BEACONS = ("![beacon](https://nnmarker.invalid/beacon.png) <img src='ht
                     "<span style=\"background: url('https://nnmarker.invalid/css.png')\">styled</span>\n"
                     "[run](javascript:alert('nnmarker-link')) <a href='data:text/html,nnmarker-data'>data</a>")
 MARKDOWN_MATHS_LINK = "A formula with a link: $\\href{javascript:alert('nnmarker-href')}{x^2}$."
+#: Fill the grader's folders on disk: the records folder with 1 MiB files, the connection folder with empty ones
+#: (made faster than the watch measures: caught when the cell ends).
+FILL_RECORDS = """import os, time
+folder = os.environ["NN_GRADER_RECORDS"]
+for n in range(48):
+    with open(os.path.join(folder, f"junk{n}"), "wb") as handle:
+        handle.write(b"x" * 2**20)
+    time.sleep(0.05)  # a steady writer: stopped while the cell runs
+print("nnmarker-fill wrote 48 MiB")
+"""
+FILL_CONNECTION = """import os
+from ipykernel.connect import get_connection_file
+folder = os.path.dirname(get_connection_file())
+for n in range(3000):
+    open(os.path.join(folder, f"junk{n}"), "w").close()
+print("nnmarker-fill made 3000 files")
+"""
 #: A helper that recurses without end under a huge recursion limit: on a busy machine the cell times out deep
 #: in the recursion and the interrupt takes longer to unwind than nbclient waits for the kernel to go idle.
 DEEP_RECURSION = """import sys
@@ -713,6 +731,10 @@ def corpus():
                 softmax_notebook(softmax=("import os\n\ndef softmax(Z):\n    while True:\n        os.fork()\n")),
                 {"softmax"}),
         Hostile("huge_print", "a free cell prints two million lines (all answers right)", softmax_notebook(_huge_print)),
+        Hostile("fills_records_folder", "disk: a free cell writes 48 MiB into its records folder (all answers right)",
+                _free_cell(FILL_RECORDS)),
+        Hostile("fills_connection_folder", "disk: a free cell makes 3,000 files in its connection folder (all answers "
+                "right)", _free_cell(FILL_CONNECTION)),
         Hostile("stderr_noise", "right answers; softmax writes to stderr (Python and fd 2) at every call",
                 softmax_notebook(softmax=NOISY)),
         Hostile("corrupt_json", "softmax.ipynb is not valid JSON",
@@ -738,8 +760,42 @@ def corpus():
                 lambda folder: write(folder, SOFTMAX, submission(
                     Student("x", "", {"softmax": REFERENCE, "logsumexp": REFERENCE}, default=BLANK), SOFTMAX)),
                 zero={"log_softmax", "cross_entropy", "cross_entropy_grad"}),
+        Hostile("links_source_notebook", "links: softmax.ipynb is a symbolic link to the instructor's source notebook",
+                _linked(lambda folder, course: (folder / "softmax.ipynb").symlink_to(
+                    course / "source" / SOFTMAX / "softmax.ipynb")), full=set(), zero=set(SOFTMAX_FUNCTIONS)),
+        Hostile("hard_links_source", "links: softmax.ipynb is a hard link to the instructor's source notebook",
+                _linked(lambda folder, course: os.link(course / "source" / SOFTMAX / "softmax.ipynb",
+                                                       folder / "softmax.ipynb")),
+                full=set(), zero=set(SOFTMAX_FUNCTIONS)),
+        Hostile("links_classmate_folder", "links: the 02_softmax folder is a symbolic link to a classmate's",
+                _linked_folder("aaa_first_honest"), full=set(), zero=set(SOFTMAX_FUNCTIONS)),
+        Hostile("links_system_file", "links: right answers, and data.csv a symbolic link to /etc/passwd",
+                _with_link(softmax_notebook(), "data.csv", "/etc/passwd")),
     ]
     return entries + escapes()
+
+
+def _linked(make):
+    """A builder whose assignment folder is made by ``make(folder, course root)`` (a link where a notebook goes)."""
+    def build(folder):
+        target = Path(folder) / SOFTMAX
+        target.mkdir(parents=True)
+        make(target, Path(folder).parents[1])
+    return build
+
+
+def _linked_folder(classmate):
+    def build(folder):
+        Path(folder).mkdir(parents=True)
+        (Path(folder) / SOFTMAX).symlink_to(Path(folder).parent / classmate / SOFTMAX)
+    return build
+
+
+def _with_link(build, name, target):
+    def linked(folder):
+        build(folder)
+        (Path(folder) / SOFTMAX / name).symlink_to(target)
+    return linked
 
 
 def _scratch():

@@ -4,7 +4,7 @@ Usage (from the course root, the grading environment active)::
 
     python -m course_grader.grade_class 01_one_hot 02_softmax          # a LocalCluster, one worker per core
     python -m course_grader.grade_class 02_softmax --workers 8
-    python -m course_grader.grade_class 02_softmax --scheduler tcp://host:8786   # workers on other machines
+    python -m course_grader.grade_class 02_softmax --scheduler tls://host:8786 --credentials FOLDER  # other machines
     python -m course_grader.grade_class 02_softmax --dry-run             # what would be graded, and why
     python -m course_grader.grade_class 02_softmax --retry-failed        # also what timed out or failed before
     python -m course_grader.grade_class 02_softmax --force               # also what is already graded
@@ -48,8 +48,10 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config.loader import PyFileConfigLoader
 
 from course_grader import grading_inputs
+from course_grader.cluster_security import check_address, client_security, local_security
 from course_grader.extensions import EXTENSIONS_FILE
 from course_grader.gradebook_sync import assignment_gradebook, write_failed_submission, write_submission
+from course_grader.handin_files import read_handin
 from course_grader.jobs import FAILED, GRADED, TIMEOUT, Job, JobResult, digest, folder_files, grade_job
 from course_grader.ledger import Ledger
 
@@ -93,8 +95,14 @@ class Course:
         return {**folder_files(self.root, f"source/{assignment}"), **folder_files(self.root, f"release/{assignment}")}
 
     def hand_in(self, assignment, student):
-        """The student's ``submitted/`` files, by course-relative path."""
-        return folder_files(self.root, self.path("submitted", student, assignment).relative_to(self.root))
+        """The student's ``submitted/`` files, by course-relative path, read without following any link
+        (:func:`~course_grader.handin_files.read_handin`: refusal notes in place of linked notebooks)."""
+        folder = self.path("submitted", student, assignment)
+        notebooks = tuple(p.name for p in sorted(self.path("release", ".", assignment).glob("*.ipynb")))
+        files, _ = read_handin(str(folder), notebooks=notebooks, within=str(folder.parents[1]),
+                               ignore=lambda parent, names: {"__pycache__"} & set(names))
+        base = folder.relative_to(self.root)
+        return {str(base / relative): content for relative, content in files.items()}
 
     def job_files(self, assignment, student):
         """What a job needs of the course, by course-relative path: the assignment's ``source/`` and
@@ -153,19 +161,24 @@ class ClassRun:
 
 
 @contextmanager
-def dask_client(scheduler=None, workers=None):
-    """A Dask client: of the scheduler at ``scheduler``, or of a new LocalCluster of ``workers`` processes."""
+def dask_client(scheduler=None, workers=None, security=None):
+    """A Dask client over mutual TLS (:mod:`course_grader.cluster_security`).
+
+    Of the scheduler at ``scheduler`` (a ``tls://`` address; ``security`` its credentials, default: Dask's TLS
+    configuration), or of a new LocalCluster of ``workers`` processes with credentials of its own.
+    """
     import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
-        with Client(scheduler) as client:
+        with Client(check_address(scheduler), security=security or client_security()) as client:
             yield client
         return
     # a job's worker thread mostly waits for nbgrader: Dask's statistical profiler would only cost CPU
     with dask.config.set({"distributed.worker.profile.enabled": False}), \
             LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                         dashboard_address=None) as cluster, Client(cluster) as client:
+                         dashboard_address=None, host="127.0.0.1", protocol="tls://",
+                         security=local_security()) as cluster, Client(cluster) as client:
         yield client
 
 
@@ -210,8 +223,8 @@ def plan(course, ledger, assignments, students=None, force=False, retry_failed=F
     return pending, skipped
 
 
-def grade_class(root, assignments, *, scheduler=None, workers=None, students=None, force=False, timeout=None,
-                progress=True, report=True, on_result=None, retry_failed=False, dry_run=False):
+def grade_class(root, assignments, *, scheduler=None, security=None, workers=None, students=None, force=False,
+                timeout=None, progress=True, report=True, on_result=None, retry_failed=False, dry_run=False):
     """Grade every submission of ``assignments`` in parallel; write the gradebook, ``autograded/`` and a report.
 
     Parameters
@@ -220,7 +233,10 @@ def grade_class(root, assignments, *, scheduler=None, workers=None, students=Non
         The course root (holds ``nbgrader_config.py``); each assignment must have been generated.
     assignments : list of str
     scheduler : str, optional
-        Address of a Dask scheduler (``tcp://host:8786``); default: a LocalCluster on this machine.
+        Address of a Dask scheduler (``tls://host:8786``); default: a LocalCluster on this machine.
+    security : distributed.security.Security, optional
+        The credentials for ``scheduler`` (:func:`~course_grader.cluster_security.client_security`);
+        default: Dask's TLS configuration.
     workers : int, optional
         Worker processes of the LocalCluster (default: one per core).
     students : list of str, optional
@@ -265,7 +281,7 @@ def grade_class(root, assignments, *, scheduler=None, workers=None, students=Non
     if pending:
         from distributed import as_completed
 
-        with dask_client(scheduler, workers) as client, _progress(len(pending), progress) as bar, \
+        with dask_client(scheduler, workers, security) as client, _progress(len(pending), progress) as bar, \
                 Gradebook(course.db_url, course.course_id) as gb:
             run.workers = sum(client.nthreads().values())
             queue, in_flight = list(pending), {}
@@ -368,7 +384,10 @@ def main(argv=None):
                                      description=__doc__.splitlines()[0])
     parser.add_argument("assignments", nargs="+", help="assignments to grade")
     parser.add_argument("--course", default=".", help="the course root (default: the current folder)")
-    parser.add_argument("--scheduler", help="a Dask scheduler's address, e.g. tcp://host:8786 (default: a local cluster)")
+    parser.add_argument("--scheduler", help="a Dask scheduler's tls:// address, e.g. tls://host:8786 (default: a local "
+                                            "cluster)")
+    parser.add_argument("--credentials", help="the TLS credentials for --scheduler, a folder made by python -m "
+                                              "course_grader.cluster_security (default: Dask's TLS configuration)")
     parser.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
     parser.add_argument("--student", action="append", help="grade only this student (repeatable)")
     parser.add_argument("--dry-run", action="store_true", help="say what would be graded and why; grade nothing")
@@ -379,8 +398,14 @@ def main(argv=None):
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--no-report", action="store_true", help="do not write the class report")
     args = parser.parse_args(argv)
-    run = grade_class(args.course, args.assignments, scheduler=args.scheduler, workers=args.workers,
-                      students=args.student, force=args.force, timeout=args.timeout,
+    try:
+        security = client_security(args.credentials) if args.scheduler else None
+        if args.scheduler:
+            check_address(args.scheduler)
+    except ValueError as problem:
+        parser.error(str(problem))
+    run = grade_class(args.course, args.assignments, scheduler=args.scheduler, security=security,
+                      workers=args.workers, students=args.student, force=args.force, timeout=args.timeout,
                       progress=not args.no_progress, report=not args.no_report, retry_failed=args.retry_failed,
                       dry_run=args.dry_run)
     if args.dry_run:

@@ -30,6 +30,7 @@ from nbgrader.api import Gradebook
 from classroom import nbgrader_run as run
 from classroom.submissions import sample_class, write_submissions
 from course_grader import extensions
+from course_grader.cluster_security import client_security, local_security, write_credentials
 from course_grader.grade_class import GRADING_FOLDER, grade_class
 from course_grader.jobs import GRADED, TIMEOUT
 
@@ -86,11 +87,13 @@ def copy_course(course, to, assignments=ASSIGNMENTS):
 
 @pytest.fixture(scope="module")
 def cluster():
-    """One two-process LocalCluster for the runs below (each run of the command would otherwise start its own)."""
+    """One two-process LocalCluster for the runs below (each run of the command would otherwise start its own),
+    over TLS as the command's own: ``{"scheduler": address, "security": credentials}``."""
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
-        yield local.scheduler_address
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1",
+                      protocol="tls://", security=local_security()) as local:
+        yield {"scheduler": local.scheduler_address, "security": local.security}
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +106,7 @@ def classes(tmp_path_factory, cluster):
     for assignment in ASSIGNMENTS:
         run.autograde(serial, assignment)
     seen = []
-    first = grade_class(course, ASSIGNMENTS, scheduler=cluster, progress=False, on_result=seen.append)
+    first = grade_class(course, ASSIGNMENTS, **cluster, progress=False, on_result=seen.append)
     return SimpleNamespace(base=base, course=course, serial=serial, first=first, seen=seen, cluster=cluster)
 
 
@@ -170,19 +173,19 @@ def test_class_report_shows_histograms_pass_rates_and_grouped_diagnoses(classes)
 
 def test_a_second_run_grades_only_new_or_changed_submissions(classes):
     course = classes.course
-    again = grade_class(course, ASSIGNMENTS, scheduler=classes.cluster, progress=False, report=False)
+    again = grade_class(course, ASSIGNMENTS, **classes.cluster, progress=False, report=False)
     assert again.results == [] and len(again.skipped) == len(ASSIGNMENTS) * len(STUDENTS)
     # partial hands in softmax again, now right everywhere: only that job runs, and its score changes
     perfect = course / "submitted" / "perfect" / "02_softmax" / "softmax.ipynb"
     shutil.copy(perfect, course / "submitted" / "partial" / "02_softmax" / "softmax.ipynb")
     before = gradebook_snapshot(sqlite_url(course))
-    changed = grade_class(course, ASSIGNMENTS, scheduler=classes.cluster, progress=False, report=False)
+    changed = grade_class(course, ASSIGNMENTS, **classes.cluster, progress=False, report=False)
     assert [r.key for r in changed.results] == [("02_softmax", "partial")]
     assert changed.planned == [("02_softmax", "partial", ["hand-in changed"])]
     after = gradebook_snapshot(sqlite_url(course))
     assert sum(g[1] for g in after[("partial", "02_softmax", "softmax")][0]) == 20
     assert {k: v for k, v in after.items() if k[0] != "partial"} == {k: v for k, v in before.items() if k[0] != "partial"}
-    forced = grade_class(course, ["01_one_hot"], scheduler=classes.cluster, students=["perfect"], force=True,
+    forced = grade_class(course, ["01_one_hot"], **classes.cluster, students=["perfect"], force=True,
                          progress=False, report=False)
     assert [r.key for r in forced.results] == [("01_one_hot", "perfect")]
     assert forced.planned == [("01_one_hot", "perfect", ["forced"])]
@@ -197,7 +200,7 @@ def test_a_job_past_its_budget_gets_a_row_and_feedback_and_is_retried_only_when_
     nb.cells.insert(1, nbformat.v4.new_code_cell("import time\ntime.sleep(100)"))
     nbformat.write(nb, folder / "one_hot.ipynb")
     start = time.monotonic()
-    result = grade_class(course, ["01_one_hot"], scheduler=classes.cluster, students=["sleeper"], timeout=12,
+    result = grade_class(course, ["01_one_hot"], **classes.cluster, students=["sleeper"], timeout=12,
                          progress=False)
     assert time.monotonic() - start < 60
     [job] = result.problems
@@ -227,15 +230,15 @@ def test_a_job_past_its_budget_gets_a_row_and_feedback_and_is_retried_only_when_
     data = json.loads(result.report.with_name("report.json").read_text())
     assert data["failed"][0]["student"] == "sleeper" and sorted(data["students"]["global_max"]) == ASSIGNMENTS
     # not tried again on every run; tried again when asked, or when the hand-in changes
-    again = grade_class(course, ["01_one_hot"], scheduler=classes.cluster, students=["sleeper"], progress=False,
+    again = grade_class(course, ["01_one_hot"], **classes.cluster, students=["sleeper"], progress=False,
                         report=False, dry_run=True)
     assert again.planned == [] and again.skipped == [("01_one_hot", "sleeper")]
-    asked = grade_class(course, ["01_one_hot"], scheduler=classes.cluster, students=["sleeper"], progress=False,
+    asked = grade_class(course, ["01_one_hot"], **classes.cluster, students=["sleeper"], progress=False,
                         report=False, dry_run=True, retry_failed=True)
     assert asked.planned == [("01_one_hot", "sleeper", ["retrying: the last job timed out"])]
     nb.cells.pop(1)
     nbformat.write(nb, folder / "one_hot.ipynb")
-    retry = grade_class(course, ["01_one_hot"], scheduler=classes.cluster, students=["sleeper"], progress=False,
+    retry = grade_class(course, ["01_one_hot"], **classes.cluster, students=["sleeper"], progress=False,
                         report=False)
     assert [r.status for r in retry.results] == [GRADED]
     assert retry.planned == [("01_one_hot", "sleeper", ["hand-in changed"])]
@@ -245,7 +248,7 @@ def test_a_job_past_its_budget_gets_a_row_and_feedback_and_is_retried_only_when_
 
 def _plan(classes):
     """What the class command would grade now, as {(assignment, student): reasons}."""
-    dry = grade_class(classes.course, ASSIGNMENTS, scheduler=classes.cluster, progress=False, report=False,
+    dry = grade_class(classes.course, ASSIGNMENTS, **classes.cluster, progress=False, report=False,
                       dry_run=True)
     return {(assignment, student): reasons for assignment, student, reasons in dry.planned}
 
@@ -306,7 +309,7 @@ def test_late_hand_ins_lose_points_by_the_hour_after_their_extension_and_regrade
         (course / "submitted" / student / "02_softmax" / "timestamp.txt").write_text(
             f"{due + late:%Y-%m-%d %H:%M:%S}.000000 UTC")
     extensions.grant(course, "02_softmax", "sum_not_mean", 2)
-    done = grade_class(course, ["02_softmax"], scheduler=classes.cluster, progress=False, report=False,
+    done = grade_class(course, ["02_softmax"], **classes.cluster, progress=False, report=False,
                        students=["perfect", "sum_not_mean", "blank"])
     assert {(s, tuple(r)) for _, s, r in done.planned} == {
         ("perfect", ("hand-in changed", "due date changed")),
@@ -335,7 +338,7 @@ def test_late_hand_ins_lose_points_by_the_hour_after_their_extension_and_regrade
     # the due date moves past the hand-in: regraded because of that alone, and the penalty is gone
     with Gradebook(sqlite_url(course)) as gb:
         gb.update_or_create_assignment("02_softmax", duedate=due + timedelta(hours=3))
-    moved = grade_class(course, ["02_softmax"], scheduler=classes.cluster, progress=False, report=False,
+    moved = grade_class(course, ["02_softmax"], **classes.cluster, progress=False, report=False,
                         students=["perfect"])
     assert moved.planned == [("02_softmax", "perfect", ["due date changed"])]
     with Gradebook(sqlite_url(course)) as gb:
@@ -347,7 +350,8 @@ def test_a_worker_killed_mid_job_has_its_job_retried_elsewhere(classes, tmp_path
 
     course = copy_course(classes.serial, tmp_path / "course", ONE)
     killed = []
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1",
+                      protocol="tls://", security=local_security()) as cluster, \
             Client(cluster) as client:
         def kill_a_busy_worker(result):
             if killed:
@@ -358,7 +362,7 @@ def test_a_worker_killed_mid_job_has_its_job_retried_elsewhere(classes, tmp_path
                 os.kill(pids[busy[0]], signal.SIGKILL)
                 killed.append(busy[0])
 
-        done = grade_class(course, ONE, scheduler=cluster.scheduler_address, progress=False,
+        done = grade_class(course, ONE, scheduler=cluster.scheduler_address, security=cluster.security, progress=False,
                            on_result=kill_a_busy_worker)
     assert killed
     assert not done.problems
@@ -379,29 +383,39 @@ def test_a_cluster_of_dask_scheduler_and_two_dask_workers_grades_through_the_com
     elsewhere = tmp_path / "workers"
     elsewhere.mkdir()
     port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
+    address = f"tls://127.0.0.1:{port}"
+    credentials = tmp_path / "credentials"
+    paths = write_credentials(credentials)
+    tls = ["--tls-ca-file", str(paths["ca"]), "--tls-cert", str(paths["ca"]), "--tls-key", str(paths["key"])]
     env = {**os.environ, "HOME": str(elsewhere), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     dask = str(Path(sys.executable).parent / "dask")
-    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], cwd=elsewhere,
+    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard",
+                               "--protocol", "tls", *tls], cwd=elsewhere,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     try:
         time.sleep(2)
         for name in ("w1", "w2"):
-            procs.append(subprocess.Popen([dask, "worker", address, "--nthreads",
-                                           "1", "--name", name, "--no-dashboard"], cwd=elsewhere, env=env,
+            procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--name", name,
+                                           "--no-dashboard", *tls], cwd=elsewhere, env=env,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         from distributed import Client
 
-        with Client(address, timeout=60) as client:
+        with Client(address, timeout=60, security=client_security(credentials)) as client:
             client.wait_for_workers(2, timeout=60)
+        with pytest.raises(Exception):  # noqa: B017 - whatever Dask raises, a client without the credentials is out
+            Client(address, timeout=5).close()
+        plain = subprocess.run([sys.executable, "-m", "course_grader.grade_class", *ONE, "--scheduler",
+                                address.replace("tls://", "tcp://"), "--no-progress"], cwd=course,
+                               env=run.nbgrader_env(), capture_output=True, text=True, timeout=60)
         out = subprocess.run([sys.executable, "-m", "course_grader.grade_class", *ONE, "--scheduler", address,
-                              "--no-progress"], cwd=course, env=run.nbgrader_env(), capture_output=True, text=True,
-                             timeout=600)
+                              "--credentials", str(credentials), "--no-progress"], cwd=course, env=run.nbgrader_env(),
+                             capture_output=True, text=True, timeout=600)
     finally:
         for proc in reversed(procs):
             proc.terminate()
         for proc in procs:
             proc.wait(timeout=30)
+    assert plain.returncode == 2 and "wanted a tls:// address" in plain.stderr
     assert out.returncode == 0, out.stdout + out.stderr
     assert f"graded {len(STUDENTS)} submission(s)" in out.stdout and "on 2 worker(s)" in out.stdout
     ledger = json.loads((course / GRADING_FOLDER / "ledger.json").read_text())
@@ -449,7 +463,7 @@ def test_the_whole_pipeline_runs_on_a_postgresql_gradebook(classes, postgres, tm
     for student in STUDENTS:
         shutil.copytree(classes.serial / "submitted" / student / ONE[0], course / "submitted" / student / ONE[0])
     assert not (course / "gradebook.db").exists()
-    done = grade_class(course, ONE, scheduler=classes.cluster, progress=False)
+    done = grade_class(course, ONE, **classes.cluster, progress=False)
     assert not done.problems and not (course / "gradebook.db").exists()
     assert gradebook_snapshot(postgres) == only(ONE, gradebook_snapshot(sqlite_url(classes.serial)))
     assert submission_rows(postgres) == sorted(set(submission_rows(postgres)))

@@ -108,7 +108,8 @@ def graded(tmp_path_factory):
     (home / ".jupyter" / "migrated").write_text("")  # else jupyter_core writes it at nbgrader's first start
     env = {"HOME": str(home), "MPLCONFIGDIR": matplotlib.get_cachedir()}
     course = run.make_course(base / "course", ASSIGNMENTS,
-                             settings=["c.Execute.timeout = 15", "c.GradingExecute.notebook_timeout = 150"])
+                             settings=["c.Execute.timeout = 15", "c.GradingExecute.notebook_timeout = 150",
+                                       "c.GradingExecute.max_folder_mb = 16"])
     for entry in ENTRIES:
         entry.build(course / "submitted" / entry.id)
     honest = [e.id for e in ENTRIES if e.id.endswith("_honest")]
@@ -275,6 +276,21 @@ def test_messages_say_what_happened(graded):
         or "wrong" in messages(graded, "forges_records")["test_softmax_values"]
 
 
+def text_of_fill_cell(graded, student):
+    (path,) = (graded.course / "autograded" / student / "02_softmax").glob("*.ipynb")
+    (cell,) = [c for c in nbformat.read(path, as_version=4).cells if "nnmarker-fill" in c.source]
+    return " ".join(f"{o.get('ename')}: {o.get('evalue')} {o.get('text', '')}" for o in cell.outputs)
+
+
+def test_a_kernel_that_fills_the_graders_folders_is_stopped_and_the_rest_keeps_its_points(graded):
+    for student, said in (("fills_records_folder", "MiB in"), ("fills_connection_folder", "over the cap of 16 MiB or "
+                                                                                         "1000 entries")):
+        text = text_of_fill_cell(graded, student)
+        assert "the kernel was stopped: it wrote" in text and said in text, (student, text)
+        assert "grader's folders" in text, student
+    assert "nnmarker-fill wrote" not in text_of_fill_cell(graded, "fills_records_folder")  # stopped mid-cell
+
+
 def visible_output(graded, student, grade_id, assignment="02_softmax"):
     """The text of every error output of one (visible test) cell of an autograded notebook."""
     for path in (graded.course / "autograded" / student / assignment).glob("*.ipynb"):
@@ -303,6 +319,17 @@ def test_odd_hand_ins_are_graded_and_explained(graded):
     missing = graded.course / "feedback" / "missing_notebook" / "03_gradients"
     assert sorted(p.name for p in missing.glob("*.html")) == ["layers.html", "mlp_gradients.html"]
     assert re.search(r"was not handed in", (missing / "mlp_gradients.html").read_text())
+
+
+def test_links_are_never_followed_and_the_student_is_told(graded):
+    for student, kind in (("links_source_notebook", "a symbolic link"), ("links_classmate_folder", "a symbolic link"),
+                          ("hard_links_source", "a hard link")):
+        page = feedback_text(graded, next(e for e in ENTRIES if e.id == student), "02_softmax")
+        assert f"was handed in as {kind}" in page and "grading never follows links" in page, student
+    # the hand-ins stay as they were; the classmate and the instructor's notebook are untouched
+    assert (graded.course / "submitted" / "links_classmate_folder" / "02_softmax").is_symlink()
+    assert sorted(p.name for p in (graded.course / "autograded" / "links_system_file" / "02_softmax").iterdir()) == [
+        "softmax.ipynb"]
 
 
 def test_nothing_a_kernel_does_outlives_it_or_changes_the_course_the_environment_or_home(graded):
