@@ -237,9 +237,9 @@ class GradingExecute(Execute):
     def _over_the_cap(self, watch):
         """Empty the records folder the kernel filled; the cell's error output saying so."""
         empty(self._records_dir)
-        return error_output("KernelDied", f"the kernel was stopped: it wrote {watch.describe()} into the grader's "
-                                          "folders (its hidden checks' records and connection sockets); it was "
-                                          "restarted and the earlier cells run again for the cells that follow")
+        return error_output("KernelDied", "the kernel was stopped: it kept more than allowed in the grader's folders "
+                                          f"(its hidden checks' records and connection sockets), {watch.describe()}; "
+                                          "it was restarted and the earlier cells run again for the cells that follow")
 
     def _collect(self, call, cell, record):
         """Keep the record the kernel wrote for this hidden check (and the cell's own error, for messages)."""

@@ -104,7 +104,7 @@ class FolderWatch:
         return False
 
     def describe(self) -> str:
-        """The cap and what was measured, in words."""
+        """What was measured against the cap, in words."""
         size, count = self.exceeded or usage(self.folders)
-        return (f"{size / 2**20:.0f} MiB in {count} files and folders, over the cap of "
-                f"{self.max_bytes / 2**20:.0f} MiB or {self.max_entries} entries")
+        return (f"{size / 2**20:.0f} MiB in {count} files (the cap is {self.max_bytes / 2**20:.0f} MiB or "
+                f"{self.max_entries} files)")
