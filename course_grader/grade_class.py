@@ -399,9 +399,7 @@ def main(argv=None):
     parser.add_argument("--no-report", action="store_true", help="do not write the class report")
     args = parser.parse_args(argv)
     try:
-        security = client_security(args.credentials) if args.scheduler else None
-        if args.scheduler:
-            check_address(args.scheduler)
+        security = client_security(args.credentials) if args.scheduler and check_address(args.scheduler) else None
     except ValueError as problem:
         parser.error(str(problem))
     run = grade_class(args.course, args.assignments, scheduler=args.scheduler, security=security,
