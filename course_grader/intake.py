@@ -101,10 +101,11 @@ def prepare_submission(assignment, student, notebooks):
 
 
 def _refuse_links(folder, root, expected, who):
-    """Make ``folder`` a plain folder of plain files: ``{notebook name: reason}`` of the notebooks refused.
+    """Make ``folder`` a plain folder of plain files.
 
-    A linked assignment or student folder is replaced by an empty folder (every notebook refused); a link,
-    hard link or special file inside is removed (a notebook's name then holds a refusal note).
+    A linked assignment or student folder is replaced by an empty folder, and ``{notebook name: reason}`` of
+    every expected notebook is returned; otherwise a link, hard link or special file inside is removed (a
+    notebook's name then holds a refusal note, read like one left by collection) and ``{}`` is returned.
     """
     submitted = folder.parents[1]
     problem = linked_folder(folder, submitted)
@@ -114,7 +115,6 @@ def _refuse_links(folder, root, expected, who):
         os.unlink(top)
         folder.mkdir(parents=True)
         return dict.fromkeys(expected, problem.split(" (")[0])
-    refused = {}
     for parent, folders, files in os.walk(folder, followlinks=False):
         for name in folders + files:
             path = Path(parent, name)
@@ -126,4 +126,4 @@ def _refuse_links(folder, root, expected, who):
             if name.endswith(".ipynb") and Path(parent) == folder:
                 path.write_bytes(refusal_note(problem))
         folders[:] = [name for name in folders if Path(parent, name).is_dir()]
-    return refused
+    return {}
