@@ -83,16 +83,36 @@ def link_problem(path: os.PathLike | str) -> str | None:
         return None
 
 
-def linked_folder(folder: os.PathLike | str, root: os.PathLike | str) -> str | None:
-    """Why ``folder`` (inside ``root``) is not a plain folder of its own: a link in its path below ``root``."""
+def linked_folder(folder: os.PathLike | str, root: os.PathLike | str) -> Path | None:
+    """The link in the path of ``folder`` below ``root`` (``folder`` or a folder above it), or None."""
     folder, root = Path(folder), Path(root)
     for part in [folder, *folder.parents]:
         if part == root or root not in part.parents:
             break
-        problem = link_problem(part)
-        if problem:
-            return f"{problem} ({part.relative_to(root)})"
+        if link_problem(part):
+            return part
     return None
+
+
+def remove_links(folder: str, log) -> dict[str, str]:
+    """Remove every link, hard link and special file under ``folder``; a notebook's name then holds a refusal note.
+
+    ``log(message, *args)`` is told of each. Returns ``{path: reason}`` of what was removed.
+    """
+    removed = {}
+    for parent, folders, files in os.walk(folder, followlinks=False):
+        for name in folders + files:
+            path = os.path.join(parent, name)
+            problem = link_problem(path)
+            if problem is None:
+                continue
+            log("%s is %s; removed, the link is never followed", path, problem)
+            os.unlink(path)
+            removed[path] = problem
+            if name.endswith(".ipynb"):
+                Path(path).write_bytes(refusal_note(problem))
+        folders[:] = [name for name in folders if os.path.isdir(os.path.join(parent, name))]
+    return removed
 
 
 def _read_plain(path: str) -> bytes | str:
@@ -128,9 +148,11 @@ def read_handin(folder: str, ignore=None, notebooks: tuple = (), within: str | N
     refused : dict
         ``{relative path: reason}`` of everything refused (``"."`` for the folder itself).
     """
-    problem = linked_folder(folder, within) if within else link_problem(folder)
-    if problem:
-        return {name: refusal_note(problem.split(" (")[0]) for name in notebooks}, {".": problem}
+    link = linked_folder(folder, within) if within else Path(folder) if link_problem(folder) else None
+    if link is not None:
+        problem = link_problem(link)
+        where = f" ({link.relative_to(within)})" if within else ""
+        return {name: refusal_note(problem) for name in notebooks}, {".": problem + where}
     files, refused = {}, {}
     for parent, folders, names in os.walk(folder, followlinks=False):
         relative = os.path.relpath(parent, folder)
@@ -247,14 +269,4 @@ class SafeExtractor(ExtractorPlugin):
                         for member, reason in sorted(_plain_archive(os.path.join(parent, name)).items()):
                             self.log.warning("%s: refused %s, which is %s", name, member, reason)
             super().extract(copy, extracted_path)
-        for folder, folders, files in os.walk(extracted_path, followlinks=False):
-            for name in folders + files:
-                path = os.path.join(folder, name)
-                problem = link_problem(path)
-                if problem is None:
-                    continue
-                self.log.warning("%s: refused %s from an archive, which is %s", extracted_path, path, problem)
-                os.unlink(path)
-                if name.endswith(".ipynb"):
-                    Path(path).write_bytes(refusal_note(problem))
-            folders[:] = [name for name in folders if os.path.isdir(os.path.join(folder, name))]
+        remove_links(extracted_path, self.log.warning)

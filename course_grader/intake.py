@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 from traitlets.config import Application
 
-from course_grader.handin_files import link_problem, linked_folder, refusal_note, refusal_of
+from course_grader.handin_files import link_problem, linked_folder, refusal_of, remove_links
 
 
 def _log(message, *args):
@@ -107,23 +107,12 @@ def _refuse_links(folder, root, expected, who):
     every expected notebook is returned; otherwise a link, hard link or special file inside is removed (a
     notebook's name then holds a refusal note, read like one left by collection) and ``{}`` is returned.
     """
-    submitted = folder.parents[1]
-    problem = linked_folder(folder, submitted)
-    if problem:
-        top = folder if link_problem(folder) else folder.parent
-        _log("%s: the hand-in is %s; graded as blank, the link is never followed", who, problem)
-        os.unlink(top)
+    link = linked_folder(folder, folder.parents[1])
+    if link is not None:
+        problem = link_problem(link)
+        _log("%s: the hand-in is %s (%s); graded as blank, the link is never followed", who, problem, link.name)
+        os.unlink(link)
         folder.mkdir(parents=True)
-        return dict.fromkeys(expected, problem.split(" (")[0])
-    for parent, folders, files in os.walk(folder, followlinks=False):
-        for name in folders + files:
-            path = Path(parent, name)
-            problem = link_problem(path)
-            if problem is None:
-                continue
-            _log("%s: %s is %s; removed, the link is never followed", who, path.relative_to(folder), problem)
-            path.unlink()
-            if name.endswith(".ipynb") and Path(parent) == folder:
-                path.write_bytes(refusal_note(problem))
-        folders[:] = [name for name in folders if Path(parent, name).is_dir()]
+        return dict.fromkeys(expected, problem)
+    remove_links(str(folder), lambda message, *args: _log(f"{who}: {message}", *args))
     return {}
