@@ -291,7 +291,7 @@ COURSE = (
             Exercise("sparse_gradient_check",
                      "sparse_gradient_check(f, x, analytic_grad, num_checks, rng, h=1e-5)", parts=(
                 Part("values", 2, "1-D to 3-D parameters with planted wrong entries"),
-                Part("sampling", 1, "a new index per check, reproducible from rng"),
+                Part("sampling", 1, "indices from rng that vary from check to check (repeats allowed), reproducible from rng"),
             )),
             Exercise("find_buggy_layers", "find_buggy_layers(layers)", parts=(
                 Part("values", 3, "two new sets of correct and subtly wrong layers"),
@@ -303,6 +303,49 @@ COURSE = (
         )),
     )),
 )
+
+
+#: The "How your code is graded" cell, the same in every notebook, right after its title cell.
+#: ``python -m classroom.notebook_text`` writes it into ``source/``; the release gets it from nbgrader.
+HOW_GRADED_ID = "how-graded"
+HOW_GRADED = """\
+### How your code is graded
+
+* **Points come only from hidden tests.** The test cell you can see below an exercise checks shapes and
+  one worked example, and earns nothing. The points are in hidden test cells that run when your notebook
+  is graded, from top to bottom in a fresh kernel: they call your function on new inputs made from a
+  random seed (other shapes, `N != K` and `N == K`, extreme values such as logits near ±1000, the edge
+  cases the exercise names) and compare what it returns with a correct answer. Their message says what
+  is wrong and for which input. Plots, training runs and timings earn no points.
+* **"Vectorized", "without any loop"** is checked by reading your code, not by timing it. That part is
+  lost if your function, or a function of this notebook that it calls, has a `for` or `while` loop, a
+  comprehension, recursion, a loop in disguise (`map`, `filter`, `itertools`, `functools.reduce`,
+  `np.vectorize`, `np.frompyfunc`, `np.apply_along_axis`) or code that cannot be read (`exec`, `eval`).
+  The grader reads the syntax, not the words: `for` or `while` in a comment, a docstring or a string is
+  fine. It follows your helpers and the ones the notebook gives you (such as `forward` or `softmax`,
+  which have no loops), but not NumPy itself, nor another graded exercise, which its own tests judge
+  (except in notebook 04, where the fast convolutions may call `conv_output_size` and `zero_pad`, but a
+  call to a naive convolution counts as its loops).
+* **"No warnings"** means that no warning may leave your function while a hidden test calls it. The tests
+  keep NumPy's default settings: an overflow, a division by zero or an invalid value (`nan`) warns and
+  fails the test; an underflow to 0 (`np.exp(-1000)` is `0.0`) is silent and fine, so you need no
+  `np.errstate(under="ignore")`. Warnings are recorded, not turned into errors. Silencing one with
+  `np.errstate` is allowed, but the values are judged all the same: an `inf` or `nan` that comes out
+  still loses the points.
+* **What your cells may use**: NumPy and Python's standard library. A cell you write that imports
+  `scipy`, `sklearn` or `torch` (the libraries the grader checks against), starts another process
+  (`subprocess`, a `!` shell line) or reaches code by a name computed when it runs (`exec`,
+  `__import__`, `getattr` with a computed name) is not run at grading time: what it defines scores zero,
+  and its output says why.
+* **Inputs stay as they were.** A function that leaves an argument changed (`Z -= Z.max()` on the
+  caller's array) fails, unless the exercise asks for it.
+* **Random draws.** Where a function is given a generator `rng`, draw from it and from nothing else. Any
+  correct way of drawing gets the points (`rng.uniform(-a, a, size)` or `a * (2 * rng.random(size) - 1)`,
+  `rng.permutation(N)` or `rng.choice(N, N, replace=False)`); different ways draw different numbers, so
+  figures printed after a training run can differ from the text's in the last digits.
+* **Timings** that the notebook prints depend on your machine and on what else it is doing. They are for
+  you to compare, and are not graded.
+"""
 
 
 def functions():

@@ -157,3 +157,52 @@ def test_readme_points_tables_are_the_manifest():
             rows = [(e.name, e.grade_cell(p.name), p.points, p.checks) for e in notebook.exercises for p in e.parts]
             expected[f"{assignment.name}/{notebook.file}"] = [sum(r[2] for r in rows), *rows]
     assert readme_points_tables() == expected
+
+
+@pytest.mark.parametrize("assignment, path", ALL, ids=lambda v: getattr(v, "name", v))
+def test_every_notebook_says_how_it_is_graded_in_the_same_words_after_its_title(assignment, path):
+    cells = nbformat.read(path, as_version=4).cells
+    shared = [i for i, c in enumerate(cells) if c.get("id") == manifest.HOW_GRADED_ID]
+    assert shared == [1], f"{path.name}: the shared cell must be the one after the title (run python -m classroom.notebook_text)"
+    assert cells[1].cell_type == "markdown" and cells[1].source == manifest.HOW_GRADED
+
+
+def test_the_shared_cell_is_written_once_and_only_where_it_is_missing_or_stale():
+    from classroom.notebook_text import with_how_graded
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# title"), nbformat.v4.new_code_cell("1")])
+    assert with_how_graded(nb) and [c.get("id") for c in nb.cells][1] == manifest.HOW_GRADED_ID
+    assert not with_how_graded(nb), "a second run changes nothing"
+    nb.cells[1].source = "old words"
+    nb.cells.append(nb.cells.pop(1))                      # stale, and in the wrong place
+    assert with_how_graded(nb)
+    assert [c.source for c in nb.cells] == ["# title", manifest.HOW_GRADED, "1"]
+
+
+@pytest.mark.parametrize("assignment", manifest.COURSE, ids=lambda a: a.name)
+def test_each_hidden_test_cell_says_what_the_manifest_says_it_checks(assignment):
+    for notebook in assignment.notebooks:
+        cells = nbgrader_cells(REPO / "source" / assignment.name / notebook.file)
+        for exercise in notebook.exercises:
+            for part in exercise.parts:
+                first = cells[exercise.grade_cell(part.name)].source.splitlines()[0]
+                assert first == f"# Hidden tests, run when your notebook is graded: {part.checks}."
+
+
+def test_training_on_digits_meets_its_targets_with_another_correct_way_of_drawing(tmp_path):
+    """03's text promises the targets for any correct draws: train with rng.choice instead of rng.permutation."""
+    from classroom.catalogue import ALTERNATIVES
+
+    path = REPO / "source" / "03_gradients" / "layers.ipynb"
+    other = next(a for a in ALTERNATIVES["iterate_minibatches"] if "rng.choice" in a.source)
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if grade_id(cell) == "iterate_minibatches":
+            cell.source = other.source
+    training = next(i for i, c in enumerate(nb.cells) if "last_five" in c.source)
+    nb.cells = nb.cells[:training + 1]                    # up to the cell that checks the targets
+    nb = execute(nb, path.parent)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors[0].get("evalue")
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "test accuracy: logistic regression 0.9" in printed

@@ -86,6 +86,10 @@ ALTERNATIVES = {
                                    "    return int((size - kernel + 2 * pad) / stride) + 1"),
         ("count the window starts", "def conv_output_size(size, kernel, stride=1, pad=0):\n"
                                     "    return len(range(0, size + 2 * pad - kernel + 1, stride))"),
+        ("raises when the kernel does not fit", "def conv_output_size(size, kernel, stride=1, pad=0):\n"
+                                               "    if kernel > size + 2 * pad:\n"
+                                               "        raise ValueError(f'kernel {kernel} does not fit in {size} + 2 * {pad}')\n"
+                                               "    return (size + 2 * pad - kernel) // stride + 1"),
     ], False),
     "zero_pad": _answers("zero_pad", [
         ("np.pad", "def zero_pad(x, pad):\n    return np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))"),

@@ -72,6 +72,15 @@ def dropout_forward(x, p, train=True, rng=None):
     out[mask] = x[mask] / q
     return out, (mask, p)
 """),
+        ("p checked only while training, x itself at test time", """
+def dropout_forward(x, p, train=True, rng=None):
+    if not train:
+        return x, (np.ones(x.shape, dtype=bool), p)
+    if not 0 <= p < 1 or rng is None:
+        raise ValueError(f"need 0 <= p < 1 and a Generator while training, got p={p}, rng={rng}")
+    mask = rng.random(x.shape) >= p
+    return x * mask / (1 - p), (mask, p)
+"""),
     ], False),
     "dropout_backward": _answers("dropout_backward", [
         ("np.where", """

@@ -152,6 +152,20 @@ def numerical_gradient(f, x, h=1e-5):
         grad[i] = (up - down) / h / 2
     return grad.reshape(x.shape)
 """),
+        ("f's value as a one-element array, made a number", """
+def numerical_gradient(f, x, h=1e-5):
+    x = x if x.dtype == np.float64 else x.astype(np.float64)
+    grad = np.zeros(x.shape)
+    for index in np.ndindex(x.shape):
+        old = x[index]
+        x[index] = old + h
+        plus = np.reshape(f(x), 1)
+        x[index] = old - h
+        minus = np.reshape(f(x), 1)
+        x[index] = old
+        grad[index] = float((plus - minus)[0]) / (2 * h)
+    return grad
+"""),
     ], False),
     "numerical_gradient_array": _answers("numerical_gradient_array", [
         ("np.ndindex with copies", _ARRAY),
@@ -221,6 +235,22 @@ def sparse_gradient_check(f, x, analytic_grad, num_checks, rng, h=1e-5):
         ana = analytic_grad[index]
         errors.append(abs(num - ana) / max(1e-8, abs(num) + abs(ana)))
     return indices, np.array(errors)
+"""),
+        ("distinct entries, rng.choice without replacement", """
+def sparse_gradient_check(f, x, analytic_grad, num_checks, rng, h=1e-5):
+    flat = rng.choice(x.size, num_checks, replace=False)
+    indices = np.stack(np.unravel_index(flat, x.shape), axis=1)
+    errors = np.zeros(num_checks)
+    for k, index in enumerate(map(tuple, indices)):
+        old = x[index]
+        x[index] = old + h
+        plus = f(x)
+        x[index] = old - h
+        minus = f(x)
+        x[index] = old
+        num, ana = (plus - minus) / (2 * h), analytic_grad[index]
+        errors[k] = abs(num - ana) / max(1e-8, abs(num) + abs(ana))
+    return indices, errors
 """),
     ], False),
     "find_buggy_layers": _answers("find_buggy_layers", [

@@ -55,6 +55,12 @@ def sigmoid_forward(x):
     out[~pos] = e / (1 + e)
     return out, out
 """),
+        ("naive formula, harmless overflow silenced", """
+def sigmoid_forward(x):
+    with np.errstate(over="ignore"):   # exp(1000) is inf, and 1 / (1 + inf) is the right 0
+        out = 1.0 / (1.0 + np.exp(-x))
+    return out, out
+"""),
     ], False),
     "sigmoid_backward": _answers("sigmoid_backward", [
         ("out minus out squared", "def sigmoid_backward(dout, cache):\n    return dout * (cache - cache ** 2)"),
@@ -113,6 +119,12 @@ def iterate_minibatches(X, Y, batch_size, rng):
     perm = rng.permutation(len(X))
     Xs, Ys = X[perm], Y[perm]
     return [(Xs[i:i + batch_size], Ys[i:i + batch_size]) for i in range(0, len(X), batch_size)]
+"""),
+        ("rng.choice without replacement", """
+def iterate_minibatches(X, Y, batch_size, rng):
+    order = rng.choice(len(X), len(X), replace=False)
+    for start in range(0, len(X), batch_size):
+        yield X[order[start:start + batch_size]], Y[order[start:start + batch_size]]
 """),
     ], False),
     "sgd_step": _answers("sgd_step", [

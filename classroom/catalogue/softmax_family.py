@@ -25,6 +25,14 @@ def softmax(Z):
     e = np.exp(np.subtract(Z, Z.max(1)[:, None]))
     return e / e.sum(1)[:, None]
 """),
+        ("underflow silenced, and loop words in comments", """
+def softmax(Z):
+    \"\"\"Row-wise softmax; for each row, the max is subtracted first (no for loop, no while).\"\"\"
+    # for every row at once: shift, exponentiate, normalise
+    with np.errstate(under="ignore"):   # underflow to 0 is silent anyway
+        e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+"""),
     ], False),
     "logsumexp": _answers("logsumexp", [
         ("keepdims then ravel", """
@@ -138,6 +146,12 @@ def softmax(Z):
 def softmax(Z):
     Z -= Z.max(axis=1, keepdims=True)
     e = np.exp(Z)
+    return e / e.sum(axis=1, keepdims=True)
+"""),
+        ("turns warnings into errors", "FloatingPointError", """
+def softmax(Z):
+    with np.errstate(all="raise"):
+        e = np.exp(Z - Z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 """),
     ], True),
