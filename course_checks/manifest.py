@@ -329,7 +329,8 @@ HOW_GRADED = """\
 * **"No warnings"** means that no warning may leave your function while a hidden test calls it. The tests
   keep NumPy's default settings: an overflow, a division by zero or an invalid value (`nan`) warns and
   fails the test; an underflow to 0 (`np.exp(-1000)` is `0.0`) is silent and fine, so you need no
-  `np.errstate(under="ignore")`. Warnings are recorded, not turned into errors. Silencing one with
+  `np.errstate(under="ignore")`. Warnings are recorded, not turned into errors (turning them into errors
+  yourself, with `np.errstate(all="raise")`, makes even that underflow raise). Silencing one with
   `np.errstate` is allowed, but the values are judged all the same: an `inf` or `nan` that comes out
   still loses the points.
 * **What your cells may use**: NumPy and Python's standard library. A cell you write that imports

@@ -120,6 +120,13 @@ def iterate_minibatches(X, Y, batch_size, rng):
     Xs, Ys = X[perm], Y[perm]
     return [(Xs[i:i + batch_size], Ys[i:i + batch_size]) for i in range(0, len(X), batch_size)]
 """),
+        ("argsort of uniform draws", """
+def iterate_minibatches(X, Y, batch_size, rng):
+    order = np.argsort(rng.random(X.shape[0]))
+    for start in range(0, X.shape[0], batch_size):
+        rows = order[start:start + batch_size]
+        yield X[rows], Y[rows]
+"""),
         ("rng.choice without replacement", """
 def iterate_minibatches(X, Y, batch_size, rng):
     order = rng.choice(len(X), len(X), replace=False)
