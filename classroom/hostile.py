@@ -120,6 +120,18 @@ def _edited_tests(nb):
         nb.cells[i].source = "pass  # the test was here"
 
 
+def _tests_as_shows(nb):
+    """The hidden tests of softmax relabelled as the notebook's cells that only show (which grading skips)."""
+    for i, gid in zip(test_cells(nb, "softmax"), ("show_loop_timing", "show_softmax_timing")):
+        meta = nb.cells[i].metadata["nbgrader"]
+        meta.update(grade=False, grade_id=gid, locked=True, solution=False)
+        meta.pop("points", None)
+    nb.cells.insert(2, nbformat.v4.new_code_cell(
+        "softmax = lambda Z: np.full(Z.shape, 1.0 / Z.shape[1])",
+        metadata={"nbgrader": {"grade": False, "grade_id": "show_softmax_surface", "locked": True,
+                               "schema_version": 3, "solution": False}}))
+
+
 def _deleted_tests(nb):
     for i in reversed(test_cells(nb, "softmax")):
         del nb.cells[i]
@@ -699,6 +711,9 @@ def corpus():
                 zero_cells={"test_softmax_vectorized"}),
         Hostile("edits_tests", "hidden test cells replaced by pass, uniform softmax",
                 softmax_notebook(_edited_tests, softmax=(UNIFORM)), {"softmax"}),
+        Hostile("tests_as_shows", "hidden test cells relabelled as cells that only show (not run when graded), "
+                "and an own cell labelled so too, uniform softmax",
+                softmax_notebook(_tests_as_shows, softmax=(UNIFORM)), {"softmax"}),
         Hostile("deletes_tests", "hidden test cells deleted, uniform softmax",
                 softmax_notebook(_deleted_tests, softmax=(UNIFORM)), {"softmax"}),
         Hostile("retypes_tests", "hidden test cells turned into markdown, uniform softmax",

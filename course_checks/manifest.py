@@ -109,11 +109,15 @@ class Notebook:
         The module that holds its exercises (``solutions_lib.<topic>``, ...).
     exercises : tuple of Exercise
         In notebook order.
+    shows : tuple of str
+        The grade ids of its locked cells that only show (training runs, timings, plots): nothing graded
+        needs them, and grading does not run them (:class:`course_grader.execute.GradingExecute`).
     """
 
     file: str
     topic: str
     exercises: tuple
+    shows: tuple = ()
 
     def topic_of(self, exercise):
         """The module that holds ``exercise``."""
@@ -174,7 +178,7 @@ COURSE = (
                 Part("values", 2, "logits and one-hot targets of several shapes"),
                 Part("stable", 1, "logits near +/-1000, no warnings"),
             )),
-        )),
+        ), shows=("show_loop_timing", "show_softmax_surface", "show_softmax_timing")),
     )),
     Assignment("03_gradients", (
         Notebook("mlp_gradients.ipynb", "mlp_gradients", (
@@ -198,7 +202,7 @@ COURSE = (
                 Part("values", 3, "random networks and data of several shapes"),
                 vectorized(1, "no loop or comprehension in compute_gradients or the helpers it calls"),
             )),
-        )),
+        ), shows=("show_gradient_timing", "show_training")),
         Notebook("layers.ipynb", "layers", (
             Exercise("affine_forward", "affine_forward(x, W, b)", pinned=True, parts=(
                 Part("values", 3, "shapes with N != D != M and N == D == M; out and cache"),
@@ -244,7 +248,7 @@ COURSE = (
             Exercise("dropout_backward", "dropout_backward(dout, cache)", pinned=True, topic="dropout", parts=(
                 Part("values", 3, "caches of training passes, 1-D to 3-D, p from 0 to 0.75; inputs unchanged"),
             )),
-        )),
+        ), shows=("show_digits", "show_training", "show_training_curves", "show_dropout_training", "pytorch_comparison")),
     )),
     Assignment("04_convolution", (
         Notebook("convolution.ipynb", "convolution", (
@@ -272,7 +276,7 @@ COURSE = (
                 Part("values", 3, "every case of the naive exercise; dx, dw and db; inputs unchanged"),
                 vectorized(1, "no Python loops or comprehensions (read from your code)"),
             )),
-        )),
+        ), shows=("show_conv_timing", "show_feature_maps", "show_conv_net")),
     )),
     Assignment("05_gradient_check", (
         Notebook("gradient_check.ipynb", "gradient_check", (
@@ -316,7 +320,9 @@ HOW_GRADED = """\
   is graded, from top to bottom in a fresh kernel: they call your function on new inputs made from a
   random seed (other shapes, `N != K` and `N == K`, extreme values such as logits near ±1000, the edge
   cases the exercise names) and compare what it returns with a correct answer. Their message says what
-  is wrong and for which input. Plots, training runs and timings earn no points.
+  is wrong and for which input. Plots, training runs and timings earn no points: the read-only cells
+  that start with `# Shows only` are not even run when your notebook is graded, so your functions must
+  not rely on anything those cells define.
 * **"Vectorized", "without any loop"** is checked by reading your code, not by timing it. That part is
   lost if your function, or a function of this notebook that it calls, has a `for` or `while` loop, a
   comprehension, recursion, a loop in disguise (`map`, `filter`, `itertools`, `functools.reduce`,
@@ -347,6 +353,12 @@ HOW_GRADED = """\
 * **Timings** that the notebook prints depend on your machine and on what else it is doing. They are for
   you to compare, and are not graded.
 """
+
+
+def shows(assignment, notebook):
+    """The grade ids of the cells that only show in ``notebook`` (its name without ``.ipynb``) of ``assignment``."""
+    return frozenset(i for a in COURSE if a.name == assignment for nb in a.notebooks
+                     if nb.file == f"{notebook}.ipynb" for i in nb.shows)
 
 
 def functions():

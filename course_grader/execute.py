@@ -5,6 +5,10 @@ top of what ``Execute`` does (run every cell, a per-cell timeout) it
 
 - does not run a student-writable cell that breaks a source rule
   (:func:`course_grader.source_rules.forbidden`), and says why in its output;
+- does not run the locked cells that only show (training runs, timings, plots: the grade ids that
+  :attr:`course_checks.manifest.Notebook.shows` names), which decide no grade. They are instructor
+  cells whose source ``RestoreCells`` has put back from the gradebook, and a grade cell is never one,
+  so a student cannot make their own code or a hidden test skipped;
 - starts the kernel in the sandbox (:mod:`course_grader.sandbox`), with the
   grader's seed and a fresh records folder in its environment, so that each
   hidden check records what the student's function did;
@@ -38,11 +42,11 @@ from nbclient.util import ensure_async, run_sync
 from nbformat.v4 import new_output
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
-from nbgrader.utils import is_locked
-from traitlets import Integer
+from nbgrader.utils import is_grade, is_locked, is_solution
+from traitlets import Bool, Integer
 
+from course_checks import manifest, records
 from course_checks.core import RECORDS_ENV, SEED_ENV
-from course_checks import records
 from course_checks.records import MAX_RECORD_BYTES
 from course_grader import source_rules
 from course_grader.folder_cap import FolderWatch, empty
@@ -50,6 +54,9 @@ from course_grader.sandbox import SandboxedKernelManager
 
 #: Where the grader keeps its per-notebook state in nbconvert's resources.
 RESOURCES_KEY = "course_grader"
+#: The output of a cell that only shows, in place of running it.
+SHOWS_ONLY = ("Not run when graded: this cell only shows (a training run, a timing or a plot) and decides no grade. "
+              "It runs in your own notebook.\n")
 
 
 @dataclass
@@ -104,6 +111,8 @@ class GradingExecute(Execute):
                                             "past it the kernel is stopped.").tag(config=True)
     notebook_timeout = Integer(900, help="Seconds one notebook may run in all (kernel restarts included); "
                                          "cells that would start later are not run.").tag(config=True)
+    skip_shows = Bool(True, help="Do not run the locked cells that the course declares as only showing (training "
+                                 "runs, timings, plots); they decide no grade.").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
@@ -121,6 +130,8 @@ class GradingExecute(Execute):
         self._output_bytes = {}
         self._deadline = time.monotonic() + self.notebook_timeout
         self._release_dir = self._release_folder(resources)
+        info = resources.get("nbgrader", {})
+        self._shows = manifest.shows(info.get("assignment"), info.get("notebook")) if self.skip_shows else frozenset()
         try:
             return super().preprocess(nb, resources, km)
         finally:
@@ -158,6 +169,9 @@ class GradingExecute(Execute):
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or not cell.source.strip():
+            return cell, self.resources
+        if self._only_shows(cell):
+            cell.outputs = [new_output("stream", name="stdout", text=SHOWS_ONLY)]
             return cell, self.resources
         if self._gave_up:
             cell.outputs = [error_output("NotRun", "not run: the kernel died too often in earlier cells")]
@@ -227,6 +241,12 @@ class GradingExecute(Execute):
         if call:
             self._collect(call, cell, record)
         return cell, self.resources
+
+    def _only_shows(self, cell):
+        """True for a locked cell that the course declares as only showing (never a solution or grade cell)."""
+        meta = cell.metadata.get("nbgrader", {})
+        return (meta.get("grade_id") in self._shows and is_locked(cell)
+                and not is_grade(cell) and not is_solution(cell))
 
     def _kill_kernel(self):
         """Kill the kernel at once (its sandbox and everything in it), from any thread."""
@@ -325,7 +345,7 @@ class GradingExecute(Execute):
         self.start_new_kernel_client()
         for i, earlier in enumerate(self.nb.cells[:index]):
             if earlier.cell_type != "code" or not earlier.source.strip() or i in self._state.died \
-                    or i in self._state.not_run or source_rules.check_call(earlier.source) \
+                    or i in self._state.not_run or self._only_shows(earlier) or source_rules.check_call(earlier.source) \
                     or source_rules.referenced_names(earlier.source) & self._state.hung:
                 continue
             replay = copy.deepcopy(earlier)

@@ -206,3 +206,63 @@ def test_training_on_digits_meets_its_targets_with_another_correct_way_of_drawin
     assert not errors, errors[0].get("evalue")
     printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
     assert "test accuracy: logistic regression 0.9" in printed
+
+
+def global_reads(source):
+    """Names a cell reads from the notebook's namespace: at its top level, or as globals inside its functions."""
+    import symtable
+
+    def walk(table):
+        names = {s.get_name() for s in table.get_symbols() if s.is_referenced()
+                 and (table.get_type() == "module" or s.is_global())}
+        for child in table.get_children():
+            names |= walk(child)
+        return names
+
+    try:
+        return walk(symtable.symtable(source, "<cell>", "exec"))
+    except SyntaxError:
+        return set()
+
+
+def global_writes(source):
+    import symtable
+
+    try:
+        table = symtable.symtable(source, "<cell>", "exec")
+    except SyntaxError:
+        return set()
+    return {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+
+
+@pytest.mark.parametrize("assignment, path", ALL, ids=lambda v: getattr(v, "name", v))
+def test_cells_that_only_show_are_locked_marked_and_needed_by_nothing_graded(assignment, path):
+    """Grading skips them (GradingExecute), so no cell it runs may read a name that only they define."""
+    shows = manifest.shows(assignment, path.stem)
+    cells = nbformat.read(path, as_version=4).cells
+    found = {grade_id(c): c for c in cells if grade_id(c) in shows}
+    assert set(found) == shows
+    graded_ids = {e.grade_cell(p.name) for _, _, e in manifest.exercises().values() for p in e.parts}
+    assert not shows & graded_ids
+    for cell in found.values():
+        meta = cell.metadata.nbgrader
+        assert cell.cell_type == "code" and meta["locked"] and not meta["grade"] and not meta["solution"]
+        assert cell.source.startswith("# Shows only: not run when your notebook is graded")
+    defined_elsewhere = set()
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        if grade_id(cell) in shows:
+            only_here = global_writes(cell.source) - defined_elsewhere
+            for later in cells[cells.index(cell) + 1:]:
+                if later.cell_type == "code" and grade_id(later) not in shows:
+                    needed = global_reads(later.source) & only_here
+                    assert not needed, f"{grade_id(later) or later.get('id')} reads {needed} from {grade_id(cell)}"
+        else:
+            defined_elsewhere |= global_writes(cell.source)
+
+
+def test_the_dependency_reader_sees_globals_and_not_parameters():
+    source = "def f(x, train=True):\n    return x + W + np.ones(1)\nprint(Z)\n"
+    assert global_reads(source) >= {"W", "np", "Z", "print"} and not global_reads(source) & {"x", "train"}
+    assert global_writes("import numpy as np\nW, b = 1, 2\ndef g(): pass\n") == {"np", "W", "b", "g"}

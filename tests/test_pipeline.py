@@ -7,12 +7,15 @@ the autograded notebooks, the feedback and the export.
 import csv
 from types import SimpleNamespace
 
+import nbformat
 import pytest
 
 from classroom import nbgrader_run as run
 from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, Answer
 from classroom.demo import function_of
 from classroom.submissions import BLANK, REFERENCE, catalogue_class, sample_class, write_submissions
+from course_checks import manifest
+from course_grader.execute import SHOWS_ONLY
 from course_grader.grade_class import grade_class
 
 pytestmark = pytest.mark.nbgrader
@@ -34,6 +37,20 @@ def graded(tmp_path_factory):
     run.export(course)
     return SimpleNamespace(course=course, students={s.id: s for s in students}, scores=scores, progress=progress,
                            feedback_logs=feedback_logs)
+
+
+#: The assignments with cells that only show, which grading skips.
+SHOWING = [a.name for a in manifest.COURSE if any(nb.shows for nb in a.notebooks)]
+
+
+@pytest.fixture(scope="module")
+def graded_with_every_cell(tmp_path_factory):
+    """The catalogue class's assignments with cells that only show, graded again with those cells run."""
+    course = run.make_course(tmp_path_factory.mktemp("every_cell") / "course", SHOWING,
+                             settings=["c.GradingExecute.skip_shows = False"])
+    write_submissions(catalogue_class(), course, assignments=SHOWING)
+    grade_class(course, SHOWING, workers=2, progress=False)
+    return SimpleNamespace(course=course, scores={a: run.cell_scores(course, a) for a in SHOWING})
 
 
 def points(scores, assignment, student, function):
@@ -143,3 +160,26 @@ def test_nbgrader_loads_the_course_config_without_warnings(graded):
     log = run.nbgrader(course, "db", "assignment", "list")
     assert "01_one_hot" in log and "02_softmax" in log
     assert not [line for line in log.splitlines() if "WARNING" in line or "deprecated" in line.lower()], log
+
+
+def shown(course, student, assignment, notebook):
+    """{grade id: output text} of the cells of one autograded notebook that only show."""
+    path = course / "autograded" / student / assignment / f"{notebook}.ipynb"
+    cells = nbformat.read(path, as_version=4).cells
+    ids = manifest.shows(assignment, notebook)
+    return {c.metadata["nbgrader"]["grade_id"]: "".join(o.get("text", "") for o in c.outputs)
+            for c in cells if c.metadata.get("nbgrader", {}).get("grade_id") in ids}
+
+
+def test_skipping_the_cells_that_only_show_changes_no_verdict(graded, graded_with_every_cell):
+    """Every grade cell of every catalogue answer scores the same whether the cells that only show run or not."""
+    assert SHOWING
+    for assignment in SHOWING:
+        every_cell = graded_with_every_cell.scores[assignment]
+        assert set(every_cell) == {s.id for s in catalogue_class()}
+        for student, cells in every_cell.items():
+            assert graded.scores[assignment][student] == cells, (assignment, student)
+    skipped = shown(graded.course, "alt_1", "03_gradients", "layers")
+    ran = shown(graded_with_every_cell.course, "alt_1", "03_gradients", "layers")
+    assert skipped and all(text == SHOWS_ONLY for text in skipped.values())
+    assert "test accuracy: logistic regression" in ran["show_training"] and SHOWS_ONLY not in "".join(ran.values())
