@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from classroom import nbgrader_run as run  # noqa: E402
+from timing import machine_line  # noqa: E402 - benchmarks/timing.py, beside this script
 from classroom.submissions import sample_class, write_submissions  # noqa: E402
 from course_grader.grade_class import grade_class  # noqa: E402
 
@@ -40,6 +41,7 @@ def main(argv=None):
         course = run.make_course(Path(folder) / "course", assignments)
         write_submissions(students, course, assignments)
         jobs = len(students) * len(assignments)
+        print(machine_line())
         print(f"{jobs} submissions ({len(students)} students x {', '.join(assignments)}) on {cores} cores")
 
         start = time.perf_counter()

@@ -37,7 +37,7 @@ from scipy import signal
 
 from classroom.submissions import notebook_functions
 from solutions_lib.convolution import conv_backward_fast, conv_backward_naive, conv_forward_fast, conv_forward_naive
-from timing import best_time  # benchmarks/timing.py, beside this script
+from timing import best_time, machine_line  # benchmarks/timing.py, beside this script
 
 #: (label, x shape, w shape, stride, pad)
 SHAPES = [
@@ -119,11 +119,13 @@ def main(argv=None):
     repeats = 3 if args.quick else 10
     run_torch, torch_version = torch_layer()
     run_model = model_answer()
+    print(machine_line())
     print("forward + backward, float64; ratio = reference time / other time (below 1: reference faster)")
     print(f"PyTorch: {torch_version + ' (2 threads)' if run_torch else 'not installed (see the README for the CPU build)'}")
     print("loops: the reference's naive layer, the canonical four loops over n, f, i, j (channels and kernel "
           "summed by NumPy);")
-    print("model: the notebook's model answer (tensordot over strided windows); speed-up = loops time / its time")
+    print("model: the notebook's model answer (tensordot over strided windows, dx scattered with np.add.at); "
+          "speed-up = loops time / its time")
     header = f"{'shape':<12} {'x':<18} {'w':<16} {'s':>2} {'p':>2} {'reference':>10}"
     header += f" {'torch':>9} {'ratio':>6}" if run_torch else ""
     header += f" {'scipy':>9} {'ratio':>6} {'loops':>9} {'speed-up':>9} {'model':>8} {'speed-up':>9}"

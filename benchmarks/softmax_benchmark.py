@@ -24,7 +24,7 @@ import numpy as np
 from scipy import special
 
 from solutions_lib import softmax_family
-from timing import best_time  # benchmarks/timing.py, beside this script
+from timing import best_time, machine_line  # benchmarks/timing.py, beside this script
 
 SHAPES = [(10000, 10), (1000, 1000)]
 FUNCTIONS = ["softmax", "logsumexp", "log_softmax"]
@@ -57,6 +57,7 @@ def main(argv=None):
         build = f"{torch.__version__} (2 threads)"
     except ImportError:
         build = "not installed (pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu)"
+    print(machine_line())
     print("float64; ratio = reference time / other time (below 1: the reference is faster)")
     print(f"NumPy {np.__version__}, SciPy {__import__('scipy').__version__}, PyTorch {build}")
     print(f"{'function':<12} {'Z':<12} {'reference':>10} {'scipy':>9} {'ratio':>6} {'torch':>9} {'ratio':>6}")
