@@ -248,7 +248,8 @@ COURSE = (
             Exercise("dropout_backward", "dropout_backward(dout, cache)", pinned=True, topic="dropout", parts=(
                 Part("values", 3, "caches of training passes, 1-D to 3-D, p from 0 to 0.75; inputs unchanged"),
             )),
-        ), shows=("show_digits", "show_training", "show_training_curves", "show_dropout_training", "pytorch_comparison")),
+        ), shows=("show_digits", "show_training", "show_training_curves", "show_dropout_training",
+                  "pytorch_comparison")),
     )),
     Assignment("04_convolution", (
         Notebook("convolution.ipynb", "convolution", (
@@ -295,7 +296,8 @@ COURSE = (
             Exercise("sparse_gradient_check",
                      "sparse_gradient_check(f, x, analytic_grad, num_checks, rng, h=1e-5)", parts=(
                 Part("values", 2, "1-D to 3-D parameters with planted wrong entries"),
-                Part("sampling", 1, "indices from rng that vary from check to check (repeats allowed), reproducible from rng"),
+                Part("sampling", 1,
+                     "indices from rng that vary from check to check (repeats allowed), reproducible from rng"),
             )),
             Exercise("find_buggy_layers", "find_buggy_layers(layers)", parts=(
                 Part("values", 3, "two new sets of correct and subtly wrong layers"),

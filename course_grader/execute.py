@@ -345,7 +345,8 @@ class GradingExecute(Execute):
         self.start_new_kernel_client()
         for i, earlier in enumerate(self.nb.cells[:index]):
             if earlier.cell_type != "code" or not earlier.source.strip() or i in self._state.died \
-                    or i in self._state.not_run or self._only_shows(earlier) or source_rules.check_call(earlier.source) \
+                    or i in self._state.not_run or self._only_shows(earlier) \
+                    or source_rules.check_call(earlier.source) \
                     or source_rules.referenced_names(earlier.source) & self._state.hung:
                 continue
             replay = copy.deepcopy(earlier)

@@ -163,7 +163,8 @@ def test_readme_points_tables_are_the_manifest():
 def test_every_notebook_says_how_it_is_graded_in_the_same_words_after_its_title(assignment, path):
     cells = nbformat.read(path, as_version=4).cells
     shared = [i for i, c in enumerate(cells) if c.get("id") == manifest.HOW_GRADED_ID]
-    assert shared == [1], f"{path.name}: the shared cell must be the one after the title (run python -m classroom.notebook_text)"
+    assert shared == [1], (f"{path.name}: the shared cell must be the one after the title "
+                           "(run python -m classroom.notebook_text)")
     assert cells[1].cell_type == "markdown" and cells[1].source == manifest.HOW_GRADED
 
 
