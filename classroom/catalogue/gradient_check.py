@@ -74,6 +74,24 @@ def sparse_gradient_check(f, x, analytic_grad, num_checks, rng, h=1e-5):
     return indices, errors
 """
 
+_FLAT_SPARSE = """
+def sparse_gradient_check(f, x, analytic_grad, num_checks, rng, h=1e-5):
+    flat = rng.integers(0, x.size, size=num_checks)
+    indices = np.stack(np.unravel_index(flat, x.shape), axis=1)
+    errors = []
+    for index in map(tuple, indices):
+        old = x[index]
+        x[index] = old + h
+        plus = f(x)
+        x[index] = old - h
+        minus = f(x)
+        x[index] = old
+        num = (plus - minus) / (2 * h)
+        ana = analytic_grad[index]
+        errors.append(abs(num - ana) / max(1e-8, abs(num) + abs(ana)))
+    return indices, np.array(errors)
+"""
+
 _FINDER = """
 def find_buggy_layers(layers):
     rng = np.random.default_rng(0)
@@ -219,39 +237,10 @@ def relative_error(a, b):
     ], False),
     "sparse_gradient_check": _answers("sparse_gradient_check", [
         ("one index per loop step", _SPARSE),
-        ("flat indices drawn at once", """
-def sparse_gradient_check(f, x, analytic_grad, num_checks, rng, h=1e-5):
-    flat = rng.integers(0, x.size, size=num_checks)
-    indices = np.stack(np.unravel_index(flat, x.shape), axis=1)
-    errors = []
-    for index in map(tuple, indices):
-        old = x[index]
-        x[index] = old + h
-        plus = f(x)
-        x[index] = old - h
-        minus = f(x)
-        x[index] = old
-        num = (plus - minus) / (2 * h)
-        ana = analytic_grad[index]
-        errors.append(abs(num - ana) / max(1e-8, abs(num) + abs(ana)))
-    return indices, np.array(errors)
-"""),
-        ("distinct entries, rng.choice without replacement", """
-def sparse_gradient_check(f, x, analytic_grad, num_checks, rng, h=1e-5):
-    flat = rng.choice(x.size, num_checks, replace=False)
-    indices = np.stack(np.unravel_index(flat, x.shape), axis=1)
-    errors = np.zeros(num_checks)
-    for k, index in enumerate(map(tuple, indices)):
-        old = x[index]
-        x[index] = old + h
-        plus = f(x)
-        x[index] = old - h
-        minus = f(x)
-        x[index] = old
-        num, ana = (plus - minus) / (2 * h), analytic_grad[index]
-        errors[k] = abs(num - ana) / max(1e-8, abs(num) + abs(ana))
-    return indices, errors
-"""),
+        ("flat indices drawn at once", _FLAT_SPARSE),
+        ("distinct entries, rng.choice without replacement",
+         _variant(_FLAT_SPARSE, "rng.integers(0, x.size, size=num_checks)",
+                  "rng.choice(x.size, num_checks, replace=False)")),
     ], False),
     "find_buggy_layers": _answers("find_buggy_layers", [
         ("numerical_gradient_array and relative_error", _CHECKER + _FINDER),
