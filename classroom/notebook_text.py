@@ -12,9 +12,8 @@ from pathlib import Path
 
 import nbformat
 
+from classroom.submissions import REPO, notebook_paths
 from course_checks import manifest
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def with_how_graded(nb: nbformat.NotebookNode) -> bool:
@@ -30,15 +29,10 @@ def with_how_graded(nb: nbformat.NotebookNode) -> bool:
     return True
 
 
-def notebook_paths(root: Path = REPO) -> list[Path]:
-    """Every source notebook the manifest declares, in course order."""
-    return [root / "source" / a.name / nb.file for a in manifest.COURSE for nb in a.notebooks]
-
-
 def main(argv: list[str] | None = None) -> int:
     """Write the shared cell into every source notebook; print the ones that changed."""
     root = Path(argv[0]) if argv else REPO
-    for path in notebook_paths(root):
+    for path in (p for assignment in manifest.COURSE for p in notebook_paths(assignment.name, "source", root)):
         nb = nbformat.read(path, as_version=4)
         if with_how_graded(nb):
             nbformat.write(nb, path)

@@ -1,6 +1,7 @@
 """The notebooks: structure against the pinned API, hygiene, release drift, and execution."""
 
 import re
+import symtable
 
 import nbformat
 import pytest
@@ -209,10 +210,16 @@ def test_training_on_digits_meets_its_targets_with_another_correct_way_of_drawin
     assert "test accuracy: logistic regression 0.9" in printed
 
 
+def symbols(source):
+    """The cell's top-level symbol table (``symtable``), or None if it does not parse."""
+    try:
+        return symtable.symtable(source, "<cell>", "exec")
+    except SyntaxError:
+        return None
+
+
 def global_reads(source):
     """Names a cell reads from the notebook's namespace: at its top level, or as globals inside its functions."""
-    import symtable
-
     def walk(table):
         names = {s.get_name() for s in table.get_symbols() if s.is_referenced()
                  and (table.get_type() == "module" or s.is_global())}
@@ -220,20 +227,14 @@ def global_reads(source):
             names |= walk(child)
         return names
 
-    try:
-        return walk(symtable.symtable(source, "<cell>", "exec"))
-    except SyntaxError:
-        return set()
+    table = symbols(source)
+    return set() if table is None else walk(table)
 
 
 def global_writes(source):
-    import symtable
-
-    try:
-        table = symtable.symtable(source, "<cell>", "exec")
-    except SyntaxError:
-        return set()
-    return {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+    """Names a cell binds in the notebook's namespace (assignments, definitions, imports)."""
+    table = symbols(source)
+    return set() if table is None else {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
 
 
 @pytest.mark.parametrize("assignment, path", ALL, ids=lambda v: getattr(v, "name", v))
