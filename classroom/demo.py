@@ -95,13 +95,11 @@ def main(argv=None):
     write_roster(students, course)
 
     print(f"[3/4] Grading {len(students)} students x {len(assignments)} assignment(s) in parallel "
-          "(course_grader.grade_class: Dask, real nbgrader autograde per job):", flush=True)
+          "(course_grader.grade_class: Dask, real nbgrader autograde and generate_feedback per job):", flush=True)
     graded = grade_class(course, assignments, workers=args.workers, force=True)
-    print("[4/4] nbgrader generate_feedback and export (nbgrader's CSV, Canvas, Moodle, per exercise)", flush=True)
-    tables = []
-    for assignment in assignments:
-        run.generate_feedback(course, assignment)
-        tables.append((assignment, grade_table(students, assignment, run.cell_scores(course, assignment), course)))
+    print("[4/4] nbgrader export (nbgrader's CSV, Canvas, Moodle, per exercise)", flush=True)
+    tables = [(assignment, grade_table(students, assignment, run.cell_scores(course, assignment), course))
+              for assignment in assignments]
     grades = run.export(course)
     canvas, moodle, exercises = lms_exports(course)
 
@@ -111,7 +109,8 @@ def main(argv=None):
     jobs = len(graded.results)
     print(f"\nGrading took {graded.seconds:.1f} s for {jobs} submissions (student x assignment) on "
           f"{graded.workers} workers: {sum(r.seconds for r in graded.results) / max(jobs, 1):.1f} s per job, "
-          f"{len(graded.problems)} timed out or failed.")
+          f"{len(graded.problems)} timed out or failed; feedback made in the jobs, "
+          f"{len(graded.course_feedback)} page(s) by the course's generate_feedback.")
     print(f"Class report:      {graded.report}")
     print(f"Feedback (HTML):   {course / 'feedback'}/<student>/<assignment>/<notebook>.html")
     print(f"  for example      {course / 'feedback' / 'global_max' / '02_softmax' / 'softmax.html'}")

@@ -88,6 +88,12 @@ def generate_feedback(course_root, assignment):
     return Path(course_root) / "feedback"
 
 
+def feedback_files(course_root):
+    """{course-relative path: bytes} of every file under ``feedback/``."""
+    root = Path(course_root)
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "feedback").rglob("*")) if p.is_file()}
+
+
 def export(course_root):
     """``nbgrader export`` to ``grades.csv`` in the course root; return its path."""
     nbgrader(course_root, "export")

@@ -228,8 +228,7 @@ def render_report(course_name, summaries, problems, students=None):
         parts.append("</table>")
     if students:
         parts.append("<h2>Students</h2><p>Each assignment's score, marked late, extended or not graded "
-                     "automatically, with links to its feedback pages (once <code>nbgrader generate_feedback</code> "
-                     "has made them).</p><table><tr><th>student</th>"
+                     "automatically, with links to its feedback pages.</p><table><tr><th>student</th>"
                      + "".join(f"<th>{e(a)}</th>" for a in summaries) + "<th>total</th></tr>")
         for student, marks in students.items():
             total = sum(m["score"] for m in marks.values())

@@ -13,11 +13,12 @@ Each submission in ``submitted/<student>/<assignment>/`` becomes a
 :class:`~course_grader.jobs.Job` that carries its files as data, so workers
 need only the course package installed, no shared folder. Each job runs the
 real ``nbgrader autograde`` with the course's configuration (the same
-preprocessors, the same sandboxed kernel) in a folder of its own
-(:func:`~course_grader.jobs.grade_job`). This process, the only writer,
-puts each result into the course's gradebook (SQLite or PostgreSQL, through
-nbgrader's ``Gradebook`` API) and into ``autograded/``, and records it in the
-ledger (:mod:`course_grader.ledger`). A job whose worker dies is retried on
+preprocessors, the same sandboxed kernel) in a folder of its own, then
+``nbgrader generate_feedback`` for it (:func:`~course_grader.jobs.grade_job`).
+This process, the only writer, puts each result into the course's gradebook
+(SQLite or PostgreSQL, through nbgrader's ``Gradebook`` API), into
+``autograded/`` and ``feedback/`` (:mod:`course_grader.class_feedback`), and
+records it in the ledger (:mod:`course_grader.ledger`). A job whose worker dies is retried on
 another worker by Dask; a job that still fails, or runs past its budget, is
 recorded all the same: a gradebook row with zero points that needs manual
 grading, a comment and an ``autograded/`` notebook that say what happened,
@@ -48,11 +49,12 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config.loader import PyFileConfigLoader
 
 from course_grader import grading_inputs
+from course_grader.class_feedback import feedback_folder, generate_feedback, has_manual_marks, store_feedback
 from course_grader.cluster_security import check_address, client_security, local_security
 from course_grader.extensions import EXTENSIONS_FILE
 from course_grader.gradebook_sync import assignment_gradebook, write_failed_submission, write_submission
 from course_grader.handin_files import read_handin
-from course_grader.jobs import FAILED, GRADED, TIMEOUT, Job, JobResult, digest, folder_files, grade_job
+from course_grader.jobs import FAILED, GRADED, TIMEOUT, Job, JobResult, digest, folder_files, grade_job, nbgrader_env
 from course_grader.ledger import Ledger
 
 #: Where the ledger and the class report live, in the course root.
@@ -138,6 +140,11 @@ class ClassRun:
         Worker threads the jobs ran on.
     report : Path or None
         The class report.
+    course_feedback : list of tuple
+        ``(assignment, student)`` whose feedback the course's ``generate_feedback`` made, not the job
+        (:mod:`course_grader.class_feedback`: manual marks, a job that timed out or failed, feedback gone).
+    feedback_problems : list of str
+        Where that ``generate_feedback`` failed, and why.
     """
 
     results: list = field(default_factory=list)
@@ -146,6 +153,8 @@ class ClassRun:
     seconds: float = 0.0
     workers: int = 0
     report: Path | None = None
+    course_feedback: list = field(default_factory=list)
+    feedback_problems: list = field(default_factory=list)
 
     @property
     def problems(self):
@@ -225,7 +234,8 @@ def plan(course, ledger, assignments, students=None, force=False, retry_failed=F
 
 def grade_class(root, assignments, *, scheduler=None, security=None, workers=None, students=None, force=False,
                 timeout=None, progress=True, report=True, on_result=None, retry_failed=False, dry_run=False):
-    """Grade every submission of ``assignments`` in parallel; write the gradebook, ``autograded/`` and a report.
+    """Grade every submission of ``assignments`` in parallel; write the gradebook, ``autograded/``, ``feedback/``
+    and a report.
 
     Parameters
     ----------
@@ -304,10 +314,11 @@ def grade_class(root, assignments, *, scheduler=None, security=None, workers=Non
                 except Exception as error:  # noqa: BLE001 - a job that could not run is recorded, not fatal
                     result = JobResult(assignment, student, job_digest, FAILED,
                                        message=f"the job could not run: {type(error).__name__}: {error}")
-                _store(course, gb, ledger, result, inputs, reasons)
+                if not _store(course, gb, ledger, result, inputs, reasons):
+                    run.course_feedback.append((assignment, student))
                 if result.status != GRADED:
                     bar.write(f"{result.status}: {student}/{assignment}: {result.message}")
-                result.autograded, result.log = {}, ""
+                result.autograded, result.feedback, result.log = {}, {}, ""
                 run.results.append(result)
                 bar.set_postfix_str(f"failed {len(run.problems)}")
                 bar.update(1)
@@ -315,6 +326,9 @@ def grade_class(root, assignments, *, scheduler=None, security=None, workers=Non
                     on_result(result)
                 if queue:
                     submit_next()
+    run.course_feedback += [(assignment, student) for assignment, student in run.skipped
+                            if not feedback_folder(course.coursedir, student, assignment).is_dir()]
+    run.feedback_problems = generate_feedback(course.root, nbgrader_env(), run.course_feedback)
     if report:
         from course_grader.class_report import write_report
 
@@ -325,8 +339,11 @@ def grade_class(root, assignments, *, scheduler=None, security=None, workers=Non
 
 def _store(course, gb, ledger, result, inputs, reasons):
     """Write one result: the gradebook and ``autograded/`` (for a job that timed out or failed, a row and
-    notebooks that say so), the job's nbgrader log (``class_grading/logs/<assignment>/<student>.log``), then
-    the ledger (so a crash re-grades it)."""
+    notebooks that say so), the job's feedback, the job's nbgrader log
+    (``class_grading/logs/<assignment>/<student>.log``), then the ledger (so a crash re-grades it).
+
+    Returns whether the job's feedback was stored; if not, the course's ``generate_feedback`` must make it.
+    """
     dest = course.path("autograded", result.student, result.assignment)
     if result.status == GRADED:
         write_submission(gb, result.assignment, result.student, result.marks)
@@ -340,10 +357,15 @@ def _store(course, gb, ledger, result, inputs, reasons):
         path = dest / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
+    stored = bool(result.status == GRADED and result.feedback
+                  and not has_manual_marks(gb, result.assignment, result.student))
+    if stored:
+        store_feedback(course.coursedir, result.student, result.assignment, result.feedback)
     log = course.root / GRADING_FOLDER / "logs" / result.assignment / f"{result.student}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(result.log)
     ledger.record(result, inputs, reasons)
+    return stored
 
 
 def failed_notebooks(course, result):
@@ -420,9 +442,11 @@ def main(argv=None):
     if run.problems:
         print("  (each has a gradebook row with zero points that needs manual grading, and feedback that says so; "
               "--retry-failed grades them again)")
+    for problem in run.feedback_problems:
+        print(f"  no feedback: {problem}")
     if run.report:
         print(f"class report: {run.report}")
-    return 1 if run.problems else 0
+    return 1 if run.problems or run.feedback_problems else 0
 
 
 if __name__ == "__main__":

@@ -7,8 +7,12 @@ the assignment's ``source/`` and ``release/`` files and the student's
 with the course package installed, builds a course folder of its own from
 them, runs ``nbgrader autograde <assignment> --student <student> --create
 --force`` there (the course's own preprocessors and sandboxed kernel), and
-returns a :class:`JobResult`: the marks as data and the ``autograded/``
-files. It never touches the course's gradebook; the coordinating process does.
+then ``nbgrader generate_feedback <assignment> --student <student> --force``
+on what autograde wrote (the course's feedback plug-ins, so the page is the
+one the course's own ``generate_feedback`` makes from the same gradebook),
+and returns a :class:`JobResult`: the marks as data, the ``autograded/`` and
+the ``feedback/`` files. It never touches the course's gradebook; the
+coordinating process does.
 """
 
 import hashlib
@@ -81,6 +85,9 @@ class JobResult:
         The marks (when graded).
     autograded : dict of str to bytes
         The files of ``autograded/<student>/<assignment>/`` by relative path (when graded).
+    feedback : dict of str to bytes
+        The files of ``feedback/<student>/<assignment>/`` by relative path (when graded and
+        ``generate_feedback`` succeeded; empty otherwise, and the coordinator makes them).
     log : str
         nbgrader's log of the job.
     worker : str
@@ -95,6 +102,7 @@ class JobResult:
     seconds: float = 0.0
     marks: object = None
     autograded: dict = field(default_factory=dict)
+    feedback: dict = field(default_factory=dict)
     log: str = ""
     worker: str = ""
 
@@ -208,8 +216,22 @@ def _write_course(root, job):
         f"c.CourseDirectory.db_url = {'sqlite:///' + str(root / 'gradebook.db')!r}\n")
 
 
+def _files(folder):
+    """{relative path: bytes} of the files under ``folder`` (none if it is missing; no links followed)."""
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()} if folder.is_dir() else {}
+
+
+def _nbgrader(folder, args, timeout):
+    """Run ``nbgrader <args>`` in the job's folder through the worker's runner: (exit code or None, log)."""
+    (folder / "args.json").write_text(json.dumps(args))
+    code = _RUNNER.run(str(folder), timeout)
+    log = folder / "log"
+    return code, (log.read_text(errors="replace") if log.exists() else "")
+
+
 def grade_job(job):
-    """Grade one submission with ``nbgrader autograde`` in a course folder of its own.
+    """Grade one submission with ``nbgrader autograde``, then make its feedback, in a course folder of its own.
 
     Parameters
     ----------
@@ -218,9 +240,10 @@ def grade_job(job):
     Returns
     -------
     JobResult
-        ``status`` is ``"graded"`` with the marks and the autograded files, ``"timeout"`` if the
-        job ran past ``job.timeout`` (the job's processes are killed), or ``"failed"`` if
-        nbgrader could not grade it (the message gives the end of nbgrader's log).
+        ``status`` is ``"graded"`` with the marks, the autograded files and the feedback files,
+        ``"timeout"`` if the job ran past ``job.timeout`` (the job's processes are killed), or
+        ``"failed"`` if nbgrader could not grade it (the message gives the end of nbgrader's log).
+        A graded job whose ``generate_feedback`` failed or ran out of time has no feedback files.
     """
     start = time.perf_counter()
     worker = f"{os.uname().nodename}:{os.getpid()}"
@@ -229,10 +252,9 @@ def grade_job(job):
     try:
         course = folder / "course"
         _write_course(course, job)
-        args = ["autograde", job.assignment, "--student", job.student, "--create", "--force"]
-        (folder / "args.json").write_text(json.dumps(args))
-        code = _RUNNER.run(str(folder), job.timeout)
-        result.log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
+        deadline = time.monotonic() + job.timeout
+        code, result.log = _nbgrader(folder, ["autograde", job.assignment, "--student", job.student, "--create",
+                                              "--force"], job.timeout)
         autograded = course / "autograded" / job.student / job.assignment
         if code is None:
             result.status = TIMEOUT
@@ -244,9 +266,13 @@ def grade_job(job):
                               + ("; ".join(errors[-3:]) if errors else result.log.strip()[-500:]))
         else:
             result.marks = read_submission(f"sqlite:///{course / 'gradebook.db'}", job.assignment, job.student)
-            result.autograded = {str(p.relative_to(autograded)): p.read_bytes()
-                                 for p in sorted(autograded.rglob("*")) if p.is_file() and not p.is_symlink()}
+            result.autograded = _files(autograded)
             result.status = GRADED
+            code, log = _nbgrader(folder, ["generate_feedback", job.assignment, "--student", job.student, "--force"],
+                                  max(deadline - time.monotonic(), 1.0))
+            result.log += log
+            if code == 0:
+                result.feedback = _files(course / "feedback" / job.student / job.assignment)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         result.seconds = time.perf_counter() - start

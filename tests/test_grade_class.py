@@ -2,7 +2,8 @@
 
 A small class (full marks, blank, partial and three bugs) on two assignments is graded
 twice from the same submissions and the same case seed: once by serial ``nbgrader autograde``, once
-by the class command on a two-process LocalCluster. The gradebooks must be identical. Then: re-runs
+by the class command on a two-process LocalCluster. The gradebooks must be identical, and the feedback
+each job made must be the page ``nbgrader generate_feedback`` makes, byte for byte. Then: re-runs
 grade only what changed, a job past its budget is recorded as a timeout, a worker killed with
 SIGKILL mid-job has its job retried, a cluster of real ``dask scheduler`` / ``dask worker`` processes
 grades through the command line, and the whole pipeline runs on a real PostgreSQL server.
@@ -144,14 +145,46 @@ def test_autograded_notebooks_match_serial_autograde(classes):
             assert verdicts(classes.course, student, assignment) == verdicts(classes.serial, student, assignment)
 
 
-def test_feedback_and_export_work_on_the_parallel_gradebook(classes):
+def test_each_job_makes_the_feedback_nbgrader_generate_feedback_makes_byte_for_byte(classes):
     course = classes.course
+    made = run.feedback_files(course)
+    assert classes.first.course_feedback == [] and classes.first.feedback_problems == []
+    assert sorted(p for p in made if p.endswith(".html")) == sorted(
+        f"feedback/{s}/{a}/{'one_hot' if a == '01_one_hot' else 'softmax'}.html" for a in ASSIGNMENTS for s in STUDENTS)
+    assert "subtract each row" in made["feedback/global_max/02_softmax/softmax.html"].decode()
     for assignment in ASSIGNMENTS:
         run.generate_feedback(course, assignment)
+    assert run.feedback_files(course) == made
+    assert all((course / path).stat().st_mode & 0o777 == 0o644 for path in made)
     rows = (run.export(course)).read_text().splitlines()
     assert len(rows) == 1 + len(ASSIGNMENTS) * len(STUDENTS)
-    html = (course / "feedback" / "global_max" / "02_softmax" / "softmax.html").read_text()
-    assert "subtract each row" in html
+
+
+def test_a_submission_with_manual_marks_gets_its_feedback_from_the_course_gradebook(classes):
+    """The job's gradebook knows only what autograde wrote: a manual score or comment in the course's
+    gradebook, kept across regrading, is on the page only if the course's generate_feedback makes it."""
+    course, key = classes.course, ("global_max", "02_softmax", "softmax")
+    with Gradebook(sqlite_url(course)) as gb:
+        notebook = gb.find_submission_notebook(key[2], key[1], key[0])
+        grade, comment = notebook.grades[0], notebook.comments[0]
+        grade.manual_score, comment.manual_comment = grade.max_score, "A note from your instructor: well argued."
+        gb.db.commit()
+    try:
+        done = grade_class(course, ONE, **classes.cluster, students=["global_max"], force=True, progress=False,
+                           report=False)
+        assert [r.status for r in done.results] == [GRADED]
+        assert done.course_feedback == [("02_softmax", "global_max")] and done.feedback_problems == []
+        page = course / "feedback" / "global_max" / "02_softmax" / "softmax.html"
+        made = page.read_bytes()
+        assert b"A note from your instructor: well argued." in made
+        run.nbgrader(course, "generate_feedback", "02_softmax", "--student", "global_max", "--force")
+        assert page.read_bytes() == made
+    finally:
+        with Gradebook(sqlite_url(course)) as gb:
+            notebook = gb.find_submission_notebook(key[2], key[1], key[0])
+            notebook.grades[0].manual_score, notebook.comments[0].manual_comment = None, None
+            notebook.grades[0].needs_manual_grade = False
+            gb.db.commit()
 
 
 def test_class_report_shows_histograms_pass_rates_and_grouped_diagnoses(classes):
@@ -173,8 +206,12 @@ def test_class_report_shows_histograms_pass_rates_and_grouped_diagnoses(classes)
 
 def test_a_second_run_grades_only_new_or_changed_submissions(classes):
     course = classes.course
+    shutil.rmtree(course / "feedback" / "blank" / "01_one_hot")
     again = grade_class(course, ASSIGNMENTS, **classes.cluster, progress=False, report=False)
     assert again.results == [] and len(again.skipped) == len(ASSIGNMENTS) * len(STUDENTS)
+    # a feedback folder that is gone is made again by the course's generate_feedback, without grading again
+    assert again.course_feedback == [("01_one_hot", "blank")]
+    assert (course / "feedback" / "blank" / "01_one_hot" / "one_hot.html").is_file()
     # partial hands in softmax again, now right everywhere: only that job runs, and its score changes
     perfect = course / "submitted" / "perfect" / "02_softmax" / "softmax.ipynb"
     shutil.copy(perfect, course / "submitted" / "partial" / "02_softmax" / "softmax.ipynb")
@@ -219,7 +256,7 @@ def test_a_job_past_its_budget_gets_a_row_and_feedback_and_is_retried_only_when_
     autograded = nbformat.read(course / "autograded" / "sleeper" / "01_one_hot" / "one_hot.ipynb", as_version=4)
     assert "no automatic grade yet" in autograded.cells[0].source
     assert all(not c.get("outputs") for c in autograded.cells if c.cell_type == "code")
-    run.nbgrader(course, "generate_feedback", "01_one_hot", "--student", "sleeper", "--force")
+    assert result.course_feedback == [("01_one_hot", "sleeper")] and result.feedback_problems == []
     feedback = (course / "feedback" / "sleeper" / "01_one_hot" / "one_hot.html").read_text()
     assert "no automatic grade yet" in feedback and "took longer than the time allowed" in feedback
     report = result.report.read_text()
@@ -320,8 +357,7 @@ def test_late_hand_ins_lose_points_by_the_hour_after_their_extension_and_regrade
         assert perfect.score == 20 and perfect.late_submission_penalty == pytest.approx(2.0)  # 2 started hours, 10 %
         assert not gb.find_submission("02_softmax", "sum_not_mean").late_submission_penalty  # on time: +2 h
         assert not gb.find_submission("02_softmax", "blank").late_submission_penalty  # no timestamp
-    for student in ("perfect", "sum_not_mean"):
-        run.nbgrader(course, "generate_feedback", "02_softmax", "--student", student, "--force")
+    # the pages the jobs made
     page = (course / "feedback" / "perfect" / "02_softmax" / "softmax.html").read_text()
     assert "submitted 1 h 30 min late: −10 %" in page and "due 2027-02-01 17:00 UTC" in page
     page = (course / "feedback" / "sum_not_mean" / "02_softmax" / "softmax.html").read_text()
@@ -467,8 +503,10 @@ def test_the_whole_pipeline_runs_on_a_postgresql_gradebook(classes, postgres, tm
     assert not done.problems and not (course / "gradebook.db").exists()
     assert gradebook_snapshot(postgres) == only(ONE, gradebook_snapshot(sqlite_url(classes.serial)))
     assert submission_rows(postgres) == sorted(set(submission_rows(postgres)))
+    made = run.feedback_files(course)
+    assert "subtract each row" in made["feedback/global_max/02_softmax/softmax.html"].decode()
     run.generate_feedback(course, ONE[0])
-    assert "subtract each row" in (course / "feedback" / "global_max" / "02_softmax" / "softmax.html").read_text()
+    assert run.feedback_files(course) == made
     rows = run.export(course).read_text().splitlines()
     assert len(rows) == 1 + len(STUDENTS)
     assert "softmax: returned nan or inf probabilities" in done.report.read_text()  # read from PostgreSQL

@@ -126,9 +126,12 @@ def graded(tmp_path_factory):
 
     summary = grade_class(*ASSIGNMENTS)
     logs, scores = {assignment: job_logs(assignment) for assignment in ASSIGNMENTS}, {}
+    # the pages the jobs made (and the course, for what timed out or failed), before nbgrader makes them again
+    job_feedback = run.feedback_files(course)
     for assignment in ASSIGNMENTS:
         run.generate_feedback(course, assignment)
         scores[assignment] = run.cell_scores(course, assignment)
+    course_feedback = run.feedback_files(course)
     survivors = subprocess.run(["pgrep", "-f", "nnmarker"], capture_output=True, text=True).stdout.split()
     after = {"course": course_digest(course, honest), "environment": environment_digest(),
              "home": tree_digest(home)}
@@ -138,7 +141,7 @@ def graded(tmp_path_factory):
     logs["later"] = job_logs("02_softmax", "later_honest")
     later = run.cell_scores(course, "02_softmax")
     return SimpleNamespace(course=course, logs=logs, summary=summary, scores=scores, before=before, after=after, later=later,
-                           survivors=survivors)
+                           survivors=survivors, job_feedback=job_feedback, course_feedback=course_feedback)
 
 
 def per_function(cells, assignment):
@@ -193,6 +196,12 @@ def test_no_cheat_earns_a_point_and_honest_cells_keep_theirs(graded, entry):
                 assert score == top - sum(cells[c][1] for c in entry.zero_cells), function
             else:
                 assert score == top, (function, score, top, run.cell_messages(graded.course, entry.id, assignment))
+
+
+def test_the_jobs_feedback_is_what_nbgrader_generate_feedback_makes_byte_for_byte(graded):
+    pages = [path for path in graded.job_feedback if path.endswith(".html")]
+    assert len(pages) >= sum(len(entry.assignments) for entry in ENTRIES)
+    assert graded.job_feedback == graded.course_feedback
 
 
 def test_feedback_shows_verdicts_and_never_the_hidden_tests(graded):
