@@ -132,18 +132,35 @@ class GradingExecute(Execute):
         self._release_dir = self._release_folder(resources)
         info = resources.get("nbgrader", {})
         self._shows = manifest.shows(info.get("assignment"), info.get("notebook")) if self.skip_shows else frozenset()
+        self._kernel_seconds, start = 0.0, time.perf_counter()
         try:
             return super().preprocess(nb, resources, km)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
             nb.metadata.setdefault("course_grader", {})["seed"] = seed
+            self.log.info("Ran the notebook in %.2f s, of which %.2f s starting the kernel (%d start(s)); "
+                          "%d cell(s) that only show not run", time.perf_counter() - start, self._kernel_seconds,
+                          1 + self._restarts, len(self._shows))
 
     async def async_start_new_kernel(self, **kwargs):
         env = dict(kwargs.pop("env", None) or os.environ)
         env[RECORDS_ENV], env[SEED_ENV] = self._records_dir, str(self._state.seed)
-        await super().async_start_new_kernel(env=env, **kwargs)
+        start = time.perf_counter()
+        try:
+            await super().async_start_new_kernel(env=env, **kwargs)
+        finally:
+            self._kernel_seconds += time.perf_counter() - start
 
     start_new_kernel = run_sync(async_start_new_kernel)
+
+    async def async_start_new_kernel_client(self):
+        start = time.perf_counter()  # connecting and waiting for the kernel to be ready is part of its start
+        try:
+            return await super().async_start_new_kernel_client()
+        finally:
+            self._kernel_seconds += time.perf_counter() - start
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()

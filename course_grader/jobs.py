@@ -92,6 +92,10 @@ class JobResult:
         nbgrader's log of the job.
     worker : str
         The host and process that ran it.
+    phases : dict of str to float
+        Seconds of the job's steps on the worker: ``files`` (writing its course folder), ``autograde``
+        and ``feedback`` (the two nbgrader commands, start-up included), ``collect`` (reading back
+        the marks and files).
     """
 
     assignment: str
@@ -105,6 +109,7 @@ class JobResult:
     feedback: dict = field(default_factory=dict)
     log: str = ""
     worker: str = ""
+    phases: dict = field(default_factory=dict)
 
     @property
     def key(self):
@@ -222,6 +227,18 @@ def _files(folder):
             for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()} if folder.is_dir() else {}
 
 
+class _Laps:
+    """Adds the seconds since the last call to ``phases[name]`` at each call ``lap(name)``."""
+
+    def __init__(self, phases):
+        self.phases, self.mark = phases, time.perf_counter()
+
+    def __call__(self, name):
+        now = time.perf_counter()
+        self.phases[name] = self.phases.get(name, 0.0) + now - self.mark
+        self.mark = now
+
+
 def _nbgrader(folder, args, timeout):
     """Run ``nbgrader <args>`` in the job's folder through the worker's runner: (exit code or None, log)."""
     (folder / "args.json").write_text(json.dumps(args))
@@ -252,9 +269,12 @@ def grade_job(job):
     try:
         course = folder / "course"
         _write_course(course, job)
+        lap = _Laps(result.phases)
+        lap("files")
         deadline = time.monotonic() + job.timeout
         code, result.log = _nbgrader(folder, ["autograde", job.assignment, "--student", job.student, "--create",
                                               "--force"], job.timeout)
+        lap("autograde")
         autograded = course / "autograded" / job.student / job.assignment
         if code is None:
             result.status = TIMEOUT
@@ -268,11 +288,14 @@ def grade_job(job):
             result.marks = read_submission(f"sqlite:///{course / 'gradebook.db'}", job.assignment, job.student)
             result.autograded = _files(autograded)
             result.status = GRADED
+            lap("collect")
             code, log = _nbgrader(folder, ["generate_feedback", job.assignment, "--student", job.student, "--force"],
                                   max(deadline - time.monotonic(), 1.0))
             result.log += log
+            lap("feedback")
             if code == 0:
                 result.feedback = _files(course / "feedback" / job.student / job.assignment)
+            lap("collect")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         result.seconds = time.perf_counter() - start

@@ -13,6 +13,8 @@ scores the cell from that output as usual, so stderr printed by the kernel no
 longer decides anything.
 """
 
+import time
+
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_locked
@@ -31,18 +33,20 @@ class JudgeChecks(NbGraderPreprocessor):
         state = resources.get(RESOURCES_KEY)
         if state is None:
             raise RuntimeError("JudgeChecks needs GradingExecute before it in Autograde.autograde_preprocessors")
-        self._sources = []
+        self._sources, start, judged = [], time.perf_counter(), 0
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
             call = source_rules.hidden_check(cell)
             if call is not None:
                 message = self.judge(call, nb, state)
+                judged += 1
                 cell.outputs = [new_output("stream", name="stdout", text=f"passed: {call.exercise} ({call.part})\n")] \
                     if message is None else [error_output("AssertionError", message)]
                 cell.metadata.setdefault("course_grader", {})["verdict"] = "passed" if message is None else "failed"
             elif index not in state.not_run and index not in state.died:
                 self._sources.append(cell.source)
+        self.log.info("Judged %d hidden check(s) in %.2f s", judged, time.perf_counter() - start)
         return nb, resources
 
     def judge(self, call, nb, state):
