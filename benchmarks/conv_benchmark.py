@@ -31,13 +31,14 @@ timed once on a slice of the batch and scaled to the full batch.
 """
 
 import argparse
+from functools import partial
 
 import numpy as np
 from scipy import signal
+from timing import best_time, machine_line  # benchmarks/timing.py, beside this script
 
 from classroom.submissions import notebook_functions
 from solutions_lib.convolution import conv_backward_fast, conv_backward_naive, conv_forward_fast, conv_forward_naive
-from timing import best_time, machine_line  # benchmarks/timing.py, beside this script
 
 #: (label, x shape, w shape, stride, pad)
 SHAPES = [
@@ -121,7 +122,8 @@ def main(argv=None):
     run_model = model_answer()
     print(machine_line())
     print("forward + backward, float64; ratio = reference time / other time (below 1: reference faster)")
-    print(f"PyTorch: {torch_version + ' (2 threads)' if run_torch else 'not installed (see the README for the CPU build)'}")
+    torch_line = torch_version + " (2 threads)" if run_torch else "not installed (see the README for the CPU build)"
+    print(f"PyTorch: {torch_line}")
     print("loops: the reference's naive layer, the canonical four loops over n, f, i, j (channels and kernel "
           "summed by NumPy);")
     print("model: the notebook's model answer (tensordot over strided windows, dx scattered with np.add.at); "
@@ -141,16 +143,16 @@ def main(argv=None):
             theirs = other(x, w, b, stride, pad, dout)
             for a, b_ in zip(ours, theirs):
                 assert np.allclose(a, b_, rtol=1e-9, atol=1e-9), f"{name} disagrees with the reference on {label}"
-        t_ref = best_time(lambda: reference(x, w, b, stride, pad, dout), repeats)
+        t_ref = best_time(partial(reference, x, w, b, stride, pad, dout), repeats)
         line = f"{label:<12} {str(x_shape):<18} {str(w_shape):<16} {stride:>2} {pad:>2} {t_ref * 1e3:>8.1f}ms"
         if run_torch:
-            t_torch = best_time(lambda: run_torch(x, w, b, stride, pad, dout), repeats)
+            t_torch = best_time(partial(run_torch, x, w, b, stride, pad, dout), repeats)
             line += f" {t_torch * 1e3:>7.1f}ms {t_ref / t_torch:>6.2f}"
         # scipy and the loops take seconds: time a slice of the batch and scale to the full batch
         part = max(1, x_shape[0] // 16)
-        t_scipy = best_time(lambda: scipy_signal(x[:part], w, b, stride, pad, dout[:part]), 1) * x_shape[0] / part
-        t_loops = best_time(lambda: naive(x[:part], w, b, stride, pad, dout[:part]), 1) * x_shape[0] / part
-        t_model = best_time(lambda: run_model(x, w, b, stride, pad, dout), repeats)
+        t_scipy = best_time(partial(scipy_signal, x[:part], w, b, stride, pad, dout[:part]), 1) * x_shape[0] / part
+        t_loops = best_time(partial(naive, x[:part], w, b, stride, pad, dout[:part]), 1) * x_shape[0] / part
+        t_model = best_time(partial(run_model, x, w, b, stride, pad, dout), repeats)
         line += f" {t_scipy * 1e3:>7.0f}ms {t_ref / t_scipy:>6.3f} {t_loops * 1e3:>7.0f}ms {t_loops / t_ref:>8.0f}x"
         line += f" {t_model * 1e3:>6.1f}ms {t_loops / t_model:>8.0f}x"
         print(line, flush=True)

@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
-
 from timing import machine_line  # noqa: E402 - benchmarks/timing.py, beside this script
+
 from classroom import nbgrader_run as run  # noqa: E402
 from classroom.catalogue import FUNCTIONS  # noqa: E402
 from classroom.submissions import Student, write_submissions  # noqa: E402

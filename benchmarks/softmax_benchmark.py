@@ -19,12 +19,13 @@ PyTorch: the CPU build, ``pip install torch==2.13.0 --index-url https://download
 """
 
 import argparse
+from functools import partial
 
 import numpy as np
 from scipy import special
+from timing import best_time, machine_line  # benchmarks/timing.py, beside this script
 
 from solutions_lib import softmax_family
-from timing import best_time, machine_line  # benchmarks/timing.py, beside this script
 
 SHAPES = [(10000, 10), (1000, 1000)]
 FUNCTIONS = ["softmax", "logsumexp", "log_softmax"]
@@ -68,11 +69,12 @@ def main(argv=None):
             assert np.allclose(ours(Z), theirs(Z), rtol=1e-12, atol=1e-15), f"scipy disagrees on {name}"
             if torchs is not None:
                 assert np.allclose(ours(Z), torchs(Z), rtol=1e-12, atol=1e-15), f"torch disagrees on {name}"
-            t_ours = best_time(lambda: ours(Z), repeats)
-            t_scipy = best_time(lambda: theirs(Z), repeats)
-            line = f"{name:<12} {str(shape):<12} {t_ours * 1e3:>8.2f}ms {t_scipy * 1e3:>7.2f}ms {t_ours / t_scipy:>6.2f}"
+            t_ours = best_time(partial(ours, Z), repeats)
+            t_scipy = best_time(partial(theirs, Z), repeats)
+            line = (f"{name:<12} {str(shape):<12} {t_ours * 1e3:>8.2f}ms {t_scipy * 1e3:>7.2f}ms "
+                    f"{t_ours / t_scipy:>6.2f}")
             if torchs is not None:
-                t_torch = best_time(lambda: torchs(Z), repeats)
+                t_torch = best_time(partial(torchs, Z), repeats)
                 line += f" {t_torch * 1e3:>7.2f}ms {t_ours / t_torch:>6.2f}"
             print(line, flush=True)
 

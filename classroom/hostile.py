@@ -291,7 +291,8 @@ print('found:', TARGET)
 GRADEBOOK_FULL_MARKS = FIND_COURSE + """import sqlite3
 if COURSE:
     db = sqlite3.connect(os.path.join(COURSE, 'gradebook.db'))
-    db.execute("UPDATE grade SET manual_score = (SELECT max_score FROM grade_cells WHERE grade_cells.id = grade.cell_id)")
+    db.execute("UPDATE grade SET manual_score = "
+               "(SELECT max_score FROM grade_cells WHERE grade_cells.id = grade.cell_id)")
     db.commit()
 """
 GRADEBOOK_ZERO_OTHERS = FIND_COURSE + """import sqlite3
@@ -503,13 +504,15 @@ EVASIONS = {
     "recursion": ROW + "def softmax(Z):\n    if len(Z) == 0:\n        return np.zeros((0,) + Z.shape[1:])\n"
                        "    return np.vstack([_row(Z[0])[None, :], softmax(Z[1:])])\n",
     "reduce_alias": "from functools import reduce as fold\n\n" + ROW +
-                    "def softmax(Z):\n    return fold(lambda acc, z: np.vstack([acc, _row(z)]), Z[1:], _row(Z[0])[None, :])\n",
+                    "def softmax(Z):\n"
+                    "    return fold(lambda acc, z: np.vstack([acc, _row(z)]), Z[1:], _row(Z[0])[None, :])\n",
     "decoy_rebinding": ROW + "def softmax(Z):\n    return Z\n\n"
                              "def _looping(Z):\n    return np.array([_row(z) for z in Z])\n\nsoftmax = _looping\n",
     "lambda_comprehension": ROW + "_rows = lambda Z: np.array([_row(z) for z in Z])\n\n"
                                   "def softmax(Z):\n    return _rows(Z)\n",
     "helper_class_method": ROW + "class _Rows:\n    def apply(self, Z):\n        out = np.empty(Z.shape)\n"
-                                 "        for i in range(len(Z)):\n            out[i] = _row(Z[i])\n        return out\n\n"
+                                 "        for i in range(len(Z)):\n            out[i] = _row(Z[i])\n"
+                                 "        return out\n\n"
                                  "def softmax(Z):\n    return _Rows().apply(Z)\n",
     "nested_in_if": ROW + "if True:\n    def softmax(Z):\n        out = np.empty(Z.shape)\n"
                           "        for i in range(len(Z)):\n            out[i] = _row(Z[i])\n        return out\n",
@@ -644,8 +647,8 @@ def escapes():
                 _free_cell(SCRIPT_OUTPUT)),
         Hostile("markdown_outputs", "script: Markdown and LaTeX outputs that carry <script>",
                 _free_cell(MARKDOWN_OUTPUT)),
-        Hostile("markdown_script", "script: markdown cells with <script>, an onerror image, images and styles that call a "
-                "server, javascript: and data: links, maths with a javascript: link",
+        Hostile("markdown_script", "script: markdown cells with <script>, an onerror image, images and styles that "
+                "call a server, javascript: and data: links, maths with a javascript: link",
                 softmax_notebook(_add_markdown)),
         Hostile("adds_locked_cell", "a student-added cell that declares itself a locked nbgrader cell",
                 softmax_notebook(_add_locked_cell)),
@@ -745,7 +748,8 @@ def corpus():
         Hostile("fork_bomb", "softmax forks forever",
                 softmax_notebook(softmax=("import os\n\ndef softmax(Z):\n    while True:\n        os.fork()\n")),
                 {"softmax"}),
-        Hostile("huge_print", "a free cell prints two million lines (all answers right)", softmax_notebook(_huge_print)),
+        Hostile("huge_print", "a free cell prints two million lines (all answers right)",
+                softmax_notebook(_huge_print)),
         Hostile("fills_records_folder", "disk: a free cell writes 48 MiB into its records folder (all answers right)",
                 _free_cell(FILL_RECORDS)),
         Hostile("fills_connection_folder", "disk: a free cell makes 3,000 files in its connection folder (all answers "

@@ -9,7 +9,6 @@ assigned instead of added where windows overlap), never by showing the answer.
 
 import numpy as np
 
-from course_checks.reference import reference
 from course_checks.core import (
     Case,
     close,
@@ -19,6 +18,7 @@ from course_checks.core import (
     judge_hygiene,
     judge_outputs,
 )
+from course_checks.reference import reference
 
 ref = reference("convolution")
 
@@ -176,7 +176,8 @@ def _kernel_mixups(case):
     sizes = set()
     for kh, kw in ((w.shape[2], w.shape[2]), (w.shape[3], w.shape[3]), (w.shape[3], w.shape[2])):
         if kh <= x.shape[2] + 2 * pad and kw <= x.shape[3] + 2 * pad:
-            sizes.add((ref.conv_output_size(x.shape[2], kh, stride, pad), ref.conv_output_size(x.shape[3], kw, stride, pad)))
+            sizes.add((ref.conv_output_size(x.shape[2], kh, stride, pad),
+                       ref.conv_output_size(x.shape[3], kw, stride, pad)))
     return sizes
 
 
@@ -232,7 +233,8 @@ def _diagnose_forward(name, case, out, expected):
              "window (i, j) starts at row i*stride and column j*stride of the padded input")
     if close(out, expected - b[None, :, None, None] + b):
         fail(name, case, "out is wrong: the bias is added along the last axis",
-             "b has one entry per filter, axis 1 of out: broadcast it as b[None, :, None, None] (or b.reshape(1, F, 1, 1))")
+             "b has one entry per filter, axis 1 of out: broadcast it as b[None, :, None, None] "
+             "(or b.reshape(1, F, 1, 1))")
     for s, p in _other_settings(case):
         other = ref.conv_forward_fast(x, w, b, s, p)[0]
         if other.shape == out.shape and close(out, other):

@@ -443,7 +443,8 @@ def _judge_shape(name, case, label, got, expected):
         fail(name, case, problem, "sum (or average) over the batch axis 0 without keepdims=True, so a bias gradient "
              "has the bias's shape (M,), not (1, M)")
     if expected.ndim == 1 and got.ndim == 2 and got.shape[1] == expected.shape[0]:
-        fail(name, case, problem, "a bias is shared by every sample, so its gradient sums the rows over the batch (axis 0)")
+        fail(name, case, problem,
+             "a bias is shared by every sample, so its gradient sums the rows over the batch (axis 0)")
     if got.ndim == 2 and got.shape == expected.shape[::-1]:
         fail(name, case, problem + " (transposed)", "a gradient has the shape of what it differentiates; "
              "check the order and transposes of the matrix product")
@@ -636,8 +637,9 @@ def exercise_check(name):
         if chosen.loop_ban:
             mode.no_loops(func, name, manifest.loops_allowed_in(name))
         cases = getattr(topic, f"{name}_cases")(seed, chosen.cases or chosen.name)
-        run_and_judge(func, name, cases, getattr(topic, f"judge_{name}"), helpers=manifest.helpers(manifest.topic(name)),
-              call=getattr(topic, f"call_{name}", None), mode=mode)
+        run_and_judge(func, name, cases, getattr(topic, f"judge_{name}"),
+                      helpers=manifest.helpers(manifest.topic(name)), call=getattr(topic, f"call_{name}", None),
+                      mode=mode)
 
     check_fn.__name__ = check_fn.__qualname__ = f"check_{name}"
     check_fn.__doc__ = f"Hidden-test check of ``{exercise.signature}``: parts {', '.join(exercise.part_names)}."

@@ -118,7 +118,8 @@ def _judge_pair(name, case, got):
         fail(name, case, f"the cache holds p = {cached_p!r}, expected the p you were given ({p})")
     if not train:
         if not mask.all():
-            fail(name, case, "the mask drops units at test time", "at test time nothing is dropped: the mask is all True")
+            fail(name, case, "the mask drops units at test time",
+                 "at test time nothing is dropped: the mask is all True")
         if not close(out, x):
             hint = "inverted dropout scales while training, so at test time out is x itself"
             if close(out, x * (1 - p)) or close(out, x / (1 - p)):

@@ -12,8 +12,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from course_checks.reference import reference
 from course_checks.core import Case, fail, judge_error, judge_float, judge_hygiene, judge_outputs, judge_pair
+from course_checks.reference import reference
 
 ref = reference("gradient_check")
 layers = reference("layers")
@@ -86,8 +86,8 @@ def _scalar_functions(rng):
     out.append(("f(W) = mean squared error of A @ W against targets, W of shape (5, 3)",
                 lambda v, A=A, T=T: float(np.mean((A @ v - T) ** 2)), W, 2 * A.T @ (A @ W - T) / T.size))
     x = rng.standard_normal((2, 3, 2))
-    out.append(("f(x) = sum(sin(x) + x**3 / 3) with x of shape (2, 3, 2)", lambda v: float(np.sum(np.sin(v) + v ** 3 / 3)),
-                x, np.cos(x) + x ** 2))
+    out.append(("f(x) = sum(sin(x) + x**3 / 3) with x of shape (2, 3, 2)",
+                lambda v: float(np.sum(np.sin(v) + v ** 3 / 3)), x, np.cos(x) + x ** 2))
     return out
 
 
@@ -98,11 +98,13 @@ def numerical_gradient_cases(seed=0, part="values"):
     """
     rng = np.random.default_rng(seed)
     if part == "values":
-        return [Case(label, (f, x), tags=frozenset({"smooth"}), known=grad) for label, f, x, grad in _scalar_functions(rng)]
+        return [Case(label, (f, x), tags=frozenset({"smooth"}), known=grad)
+                for label, f, x, grad in _scalar_functions(rng)]
     cases = []
     for shape in [(3, 4), (5,)]:
         size = int(np.prod(shape))
-        x, A = _draw(rng, lambda r: (r.standard_normal(shape), 0.3 * r.standard_normal((size, size))),
+        x, A = _draw(rng, lambda r, shape=shape, size=size: (r.standard_normal(shape),
+                                                             0.3 * r.standard_normal((size, size))),
                      lambda x, A: 0.5 * np.exp(0.5 * x.ravel()) + _quadratic_gradient(A, x.ravel()))
         loss = ClosureLoss(x, A)
         cases.append(Case(f"f ignores its argument and reads x (shape {shape}) itself, like lambda _: net.loss()",
@@ -168,7 +170,8 @@ def _array_cases(seed, part):
     """[(Case, exact gradient of sum(f(x) * dout))]: new arrays (``"values"``) or views of x (``"views"``)."""
     rng = np.random.default_rng(seed)
     if part == "values":
-        W, x1, d1 = _draw(rng, lambda r: (r.standard_normal((4, 3)), r.standard_normal((5, 4)), r.standard_normal((5, 3))),
+        W, x1, d1 = _draw(rng, lambda r: (r.standard_normal((4, 3)), r.standard_normal((5, 4)),
+                                          r.standard_normal((5, 3))),
                           lambda W, x, d: (d[:, None, :] * W[None, :, :]).sum(axis=2))
         x2, d2 = _draw(rng, lambda r: (r.standard_normal((3, 4)), r.standard_normal((3, 4))),
                        lambda x, d: d * (1 - np.tanh(x) ** 2))
@@ -430,7 +433,8 @@ def softplus_backward_cases(seed=0, part="values"):
         xs = [("x of shape (4, 3), standard normal times 3", 3 * rng.standard_normal((4, 3))),
               ("x of shape (2, 3, 2)", rng.standard_normal((2, 3, 2)))]
     else:
-        xs = [("x with entries from -1000 to 1000", np.array([[-1000.0, -710.0, -40.0, 0.0], [40.0, 710.0, 1000.0, -745.5]])),
+        xs = [("x with entries from -1000 to 1000",
+               np.array([[-1000.0, -710.0, -40.0, 0.0], [40.0, 710.0, 1000.0, -745.5]])),
               ("x of shape (3, 3), entries near -1000", -1000 + rng.standard_normal((3, 3)))]
     return [Case(label + ", dout of the same shape", (rng.standard_normal(x.shape), x)) for label, x in xs]
 

@@ -6,7 +6,6 @@ called in its own way, ``call_<exercise>``; the checks are generated from the ma
 
 import numpy as np
 
-from course_checks.reference import reference
 from course_checks.core import (
     Case,
     Outcome,
@@ -17,9 +16,10 @@ from course_checks.core import (
     judge_forward,
     judge_hygiene,
     judge_outputs,
-    judge_pair,
     judge_overflow,
+    judge_pair,
 )
+from course_checks.reference import reference
 from course_checks.softmax_family import cross_entropy_cases, judge_cross_entropy
 
 ref = reference("layers")
@@ -217,7 +217,8 @@ def judge_xavier_uniform(name, case, outcome):
 MIN_SHUFFLE_ROWS = 13
 
 def call_iterate_minibatches(func):
-    """Three passes, every batch materialised: two calls with one generator, then one with a new one of the same seed."""
+    """Three passes, every batch materialised: two calls with one generator, then one with a new one of the same
+    seed."""
     def passes(X, Y, batch_size, seed):
         rng = np.random.default_rng(seed)
         calls = [(func, rng), (func, rng), (func, np.random.default_rng(seed))]
@@ -265,7 +266,8 @@ def _judge_batches(name, case, batches):
         fail(name, case, f"{n - len(seen)} of the {n} rows never appear", "every row appears once per pass")
     sizes = [len(r) for r in rows]
     if any(s != batch for s in sizes[:-1]) or not 0 < sizes[-1] <= batch:
-        fail(name, case, f"minibatch sizes are {sizes}", "every batch has batch_size rows; only the last may be smaller")
+        fail(name, case, f"minibatch sizes are {sizes}",
+             "every batch has batch_size rows; only the last may be smaller")
     return seen
 
 
@@ -314,7 +316,8 @@ def judge_sgd_step(name, case, outcome):
         fail(name, case, "loss must be a single finite number")
     if not close(got_loss, loss):
         if close(got_loss, ref.two_layer_loss(new, X, Y)[0]):
-            fail(name, case, "the loss was computed after the update", "report the loss at the parameters you were given")
+            fail(name, case, "the loss was computed after the update",
+                 "report the loss at the parameters you were given")
         fail(name, case, "the loss is wrong", "mean cross-entropy of the two-layer net at the given parameters")
     got_new = got[1]
     if isinstance(got_new, dict) and set(got_new) == set(new) and all(

@@ -7,8 +7,8 @@ hidden activations ``h`` (N, H) and the weights; ``compute_gradients`` takes
 
 import numpy as np
 
-from course_checks.reference import reference
 from course_checks.core import Case, fail, judge_outputs
+from course_checks.reference import reference
 
 ref = reference("mlp_gradients")
 
@@ -44,7 +44,8 @@ def step_cases(seed=0, part="values"):
         h = np.maximum(0.0, rng.standard_normal((n, hidden)))  # ReLU outputs: about half the units off
         G = rng.dirichlet(np.ones(k), size=n)  # predicted probabilities, rows summing to 1
         G[np.arange(n), y] -= 1
-        label = f"G of shape ({n}, {k}), h ({n}, {hidden}) with zeros where the ReLU is off, W2 ({hidden}, {k}), X ({n}, {d})"
+        label = (f"G of shape ({n}, {k}), h ({n}, {hidden}) with zeros where the ReLU is off, "
+                 f"W2 ({hidden}, {k}), X ({n}, {d})")
         cases.append(Case(label, (X, G, h, theta["W2"])))
     return cases
 
@@ -54,7 +55,8 @@ _STEP_ARGS = {"grad_b2": lambda X, G, h, W2: (G,), "grad_W2": lambda X, G, h, W2
 _STEP_HINTS = {
     "grad_b2": "dJ/db2 averages the error signal G over the samples (axis 0)",
     "grad_W2": "the sum over samples of outer products h_i G_i^T is the matrix product h.T @ G; then divide by N",
-    "grad_b1": "send G back through W2 (G @ W2.T, shape (N, H)), zero it where h == 0 (the ReLU was off), average over samples",
+    "grad_b1": "send G back through W2 (G @ W2.T, shape (N, H)), zero it where h == 0 (the ReLU was off), "
+               "average over samples",
     "grad_W1": "the error at the hidden layer is (G @ W2.T) * (h > 0), shape (N, H); dJ/dW1 = X.T @ that / N",
 }
 

@@ -204,7 +204,7 @@ def _fingerprint(value, depth=0):
 
 def _has_contents(cell):
     try:
-        cell.cell_contents
+        cell.cell_contents  # noqa: B018 - reading an empty cell raises ValueError
     except ValueError:
         return False
     return True

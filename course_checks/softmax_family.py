@@ -7,7 +7,6 @@ for softmax, ``"vectorized"`` (no Python loops, and correct values).
 
 import numpy as np
 
-from course_checks.reference import reference
 from course_checks.core import (
     Case,
     close,
@@ -18,6 +17,7 @@ from course_checks.core import (
     judge_hygiene,
     judge_overflow,
 )
+from course_checks.reference import reference
 
 ref = reference("softmax_family")
 
@@ -85,7 +85,8 @@ def judge_softmax(name, case, outcome):
             fail(name, case, "the whole matrix sums to 1, not each row",
                  "divide each row by its own sum: .sum(axis=1, keepdims=True)")
         fail(name, case, "rows do not sum to 1",
-             "divide each row by its own sum; .sum(axis=1, keepdims=True) has shape (N, 1) and broadcasts across the row")
+             "divide each row by its own sum; .sum(axis=1, keepdims=True) has shape (N, 1) "
+             "and broadcasts across the row")
     if not close(got, expected):
         fail(name, case, "rows sum to 1 but the probabilities are wrong",
              "a per-row max or sum was broadcast along the wrong axis; keep the reduced axis with "

@@ -216,7 +216,8 @@ def render_report(course_name, summaries, problems, students=None):
     """The report's HTML from :func:`assignment_summary` of each assignment, the ledger's problems and
     :func:`student_rows`."""
     e = html.escape
-    parts = [f"<!DOCTYPE html><html><head>{POLICY_META}<meta charset='utf-8'><title>Class report: {e(course_name)}</title>"
+    parts = [f"<!DOCTYPE html><html><head>{POLICY_META}<meta charset='utf-8'>"
+             f"<title>Class report: {e(course_name)}</title>"
              f"<style>{_STYLE}</style></head><body><h1>Class report: {e(course_name)}</h1>"
              f"<p>Every assignment in the gradebook: {e(', '.join(summaries)) or 'none yet'}.</p>"]
     if problems:

@@ -300,8 +300,8 @@ class GradingExecute(Execute):
         self._output_bytes[cell_index] = used + size
         if used + size > self.max_output_bytes:
             if used <= self.max_output_bytes:
-                outs.append(new_output("stream", name="stdout",
-                                       text=f"\n... output truncated by the grader (over {self.max_output_bytes} bytes)\n"))
+                note = f"\n... output truncated by the grader (over {self.max_output_bytes} bytes)\n"
+                outs.append(new_output("stream", name="stdout", text=note))
             return None
         return super().output(outs, msg, display_id, cell_index)
 

@@ -86,7 +86,8 @@ class HideHiddenTests(FeedbackPreprocessor):
             call = source_rules.check_call(cell.source)
             hidden = "BEGIN HIDDEN TESTS" in cell.source
             if call is not None or hidden:
-                comments = [line for line in cell.source.splitlines() if line.startswith("#") and "HIDDEN TESTS" not in line]
+                comments = [line for line in cell.source.splitlines()
+                            if line.startswith("#") and "HIDDEN TESTS" not in line]
                 what = f"{call.exercise}, part {call.part!r}" if call else "a hidden test"
                 cell.source = "\n".join([*comments[:3], f"# (hidden test: {what}; its result is below)"])
         return cell, resources

@@ -76,7 +76,8 @@ def prepare_submission(assignment, student, notebooks):
         elif not _readable(path):
             path.rename(path.with_name(path.name + ".unreadable"))
             unreadable.append(path.stem)
-            _log("%s/%s: %s is not a readable notebook; moved aside and graded as blank", student, assignment, path.name)
+            _log("%s/%s: %s is not a readable notebook; moved aside and graded as blank", student, assignment,
+                 path.name)
     present = {p.stem: p for p in folder.glob("*.ipynb")}
     missing = [name for name in expected if name not in present]
     unknown = [name for name in present if name not in expected]

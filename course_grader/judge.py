@@ -19,11 +19,11 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_locked
 
-from course_grader import source_rules
-from course_grader.execute import RESOURCES_KEY, error_output
 from course_checks import CHECKS, loop_ban
 from course_checks.core import Replaying
 from course_checks.records import RecordError, loads
+from course_grader import source_rules
+from course_grader.execute import RESOURCES_KEY, error_output
 
 
 class JudgeChecks(NbGraderPreprocessor):
@@ -98,6 +98,8 @@ class JudgeChecks(NbGraderPreprocessor):
         for index, message in sorted(state.not_run.items()):
             cell = nb.cells[index]
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if not is_locked(cell) and (grade_id == function or function in source_rules.defined_functions(cell.source)):
+            if is_locked(cell):
+                continue
+            if grade_id == function or function in source_rules.defined_functions(cell.source):
                 return message
         return None

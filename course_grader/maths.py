@@ -16,7 +16,6 @@ import xml.etree.ElementTree as ET
 from latex2mathml.converter import convert
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-
 MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML"
 #: Presentation elements a formula keeps; any other element (``<script>`` or ``<img>`` written inside
 #: ``\\text{...}``, ``annotation-xml``, ``mglyph``) becomes an ``mtext`` holding its text, escaped.

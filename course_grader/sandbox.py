@@ -408,8 +408,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         # handed-in files) may shadow its modules
         if not self.sandbox:
             return [sys.executable, "-I", "-m", "course_grader.kernel", *options[:4], "--", *cmd]
-        options += ["--scratch-mb", str(self.scratch_mb), "--shm-mb", str(self.shm_mb), "--cgroup", os.path.basename(self._runtime),
-                    "--writable", self._runtime, "--bwrap", self.bwrap]
+        options += ["--scratch-mb", str(self.scratch_mb), "--shm-mb", str(self.shm_mb),
+                    "--cgroup", os.path.basename(self._runtime), "--writable", self._runtime, "--bwrap", self.bwrap]
         options += [f"--site={host}={name}" for host, name in kernel_site_entries()]  # cached in this process
         if self.records_dir:
             options += ["--writable", self.records_dir]

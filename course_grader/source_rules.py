@@ -179,8 +179,8 @@ def forbidden(source):
         elif isinstance(node, ast.Name):
             if aliases.get(node.id, "").split(".")[0] in ("os", "sys") and aliases[node.id] not in ("os", "sys"):
                 module, _, name = aliases[node.id].partition(".")
-                if (module == "os" and (name in {"system", "popen", "fork", "forkpty"} or name.startswith(_OS_PREFIXES))) \
-                        or (module == "sys" and name not in ALLOWED_SYS):
+                spawns = name in {"system", "popen", "fork", "forkpty"} or name.startswith(_OS_PREFIXES)
+                if (module == "os" and spawns) or (module == "sys" and name not in ALLOWED_SYS):
                     found.append(Violation(node.lineno, f"{module}.{name}"))
             if node.id in NAMESPACE_CALLS:
                 found.append(Violation(node.lineno, NAMESPACE_CALLS[node.id]))

@@ -176,7 +176,8 @@ def find_buggy_layers(layers, threshold=1e-6, seed=0):
         out, cache = forward(x)
         dout = rng.standard_normal(np.shape(out))
         dx = backward(dout, cache)
-        numeric = numerical_gradient_array(lambda v: forward(v)[0], np.array(x, dtype=np.float64), dout)
+        numeric = numerical_gradient_array(lambda v, forward=forward: forward(v)[0], np.array(x, dtype=np.float64),
+                                           dout)
         if relative_error(dx, numeric) > threshold:
             buggy.add(name)
     return buggy

@@ -17,8 +17,8 @@ import time
 import urllib.request
 
 import pytest
-
 from browser_support import chromium_fixture
+
 from classroom import nbgrader_run as run
 from classroom.submissions import REPO, reference_solutions
 from classroom.trial import prepare
@@ -58,7 +58,8 @@ def lab(tmp_path_factory):
             break
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"JupyterLab did not start:\n{(trial.root / 'lab.log').read_text()[-3000:]}")
+                log = (trial.root / "lab.log").read_text()[-3000:]
+                raise RuntimeError(f"JupyterLab did not start:\n{log}") from None
             time.sleep(0.5)
     yield trial, base
     server.terminate()
@@ -198,8 +199,8 @@ def test_a_student_validates_submits_and_reads_feedback_in_the_browser(lab, brow
     student.open("student")
     student.assignment_list()
     page.locator("#submitted_assignments_list button", has_text="Fetch Feedback").click()
-    page.wait_for_function("() => document.querySelector('#submitted_assignments_list').innerText.includes('view feedback')"
-                           " || document.querySelector('#submitted_assignments_list').innerText.includes('View feedback')",
+    page.wait_for_function("() => document.querySelector('#submitted_assignments_list').innerText"
+                           ".toLowerCase().includes('view feedback')",
                            timeout=60_000)
     (feedback,) = (trial.student / ASSIGNMENT / "feedback").glob("*/one_hot.html")
     student.open(str(feedback.relative_to(trial.root)))

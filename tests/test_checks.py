@@ -7,13 +7,13 @@ runs the same catalogue through real nbgrader.
 import numpy as np
 import pytest
 
-from solutions_lib import softmax_family
 from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, Answer, load
 from classroom.submissions import notebook_functions
 from course_checks import CHECKS, manifest
 from course_checks.core import Case, ensure_no_loops, ensure_student_code, run
 from course_checks.encoding import one_hot_cases
 from course_checks.softmax_family import cross_entropy_cases, logits_cases
+from solutions_lib import softmax_family
 
 PINNED = [e.name for a in manifest.COURSE for e in a.exercises if e.pinned]
 

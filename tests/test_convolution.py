@@ -2,13 +2,13 @@
 
 import numpy as np
 import pytest
+from conftest import no_warnings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import signal
-
-from conftest import no_warnings
-from solutions_lib import convolution as conv
 from test_layers import numerical_gradient_array, rel_error
+
+from solutions_lib import convolution as conv
 
 LAYERS = {
     "naive": (conv.conv_forward_naive, conv.conv_backward_naive),

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from test_layers import numerical_gradient_array, rel_error
 
 from solutions_lib.dropout import dropout_backward, dropout_forward
-from test_layers import numerical_gradient_array, rel_error
 
 
 @given(st.integers(0, 2**32 - 1), st.sampled_from([0.0, 0.1, 0.5, 0.9]),

@@ -15,9 +15,17 @@ import pytest
 from classroom.catalogue import ALTERNATIVES, load
 from classroom.submissions import REPO, notebook_functions
 from course_checks import CHECKS, dropout, layers
-from course_checks.false_failures import (MAX_PER_HAND_IN, inventory, log_constant_lines, log_few_distinct,
-                                          log_hoeffding, log_masks_agree, log_permutation_events,
-                                          log_uniform_variance_outside, table)
+from course_checks.false_failures import (
+    MAX_PER_HAND_IN,
+    inventory,
+    log_constant_lines,
+    log_few_distinct,
+    log_hoeffding,
+    log_masks_agree,
+    log_permutation_events,
+    log_uniform_variance_outside,
+    table,
+)
 
 RANDOM_VERDICTS = {("iterate_minibatches", "shuffling"), ("xavier_uniform", "values"), ("dropout_forward", "values"),
                    ("dropout_forward", "statistics"), ("sparse_gradient_check", "values"),

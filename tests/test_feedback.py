@@ -1,16 +1,12 @@
 """Feedback and formgrader pages: maths as MathML, long lines wrapped, a configuration the formgrader can show."""
 
-import json
-import re
 from html.parser import HTMLParser
 
 import nbformat
 import pytest
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
-from traitlets.config.loader import PyFileConfigLoader
 
 from classroom.submissions import REPO
-from course_grader.feedback import WRAP_CSS, WrapLongLines
 from course_grader.maths import MATHML_ATTRIBUTES, MATHML_ELEMENTS, markdown2html_mathml, tex_to_mathml
 
 

@@ -5,8 +5,14 @@ from datetime import datetime
 import pytest
 from nbgrader.api import Gradebook
 
-from course_grader.gradebook_sync import (NotebookMarks, SubmissionMarks, assignment_gradebook, read_submission,
-                                          write_failed_submission, write_submission)
+from course_grader.gradebook_sync import (
+    NotebookMarks,
+    SubmissionMarks,
+    assignment_gradebook,
+    read_submission,
+    write_failed_submission,
+    write_submission,
+)
 
 
 @pytest.fixture

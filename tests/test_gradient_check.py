@@ -65,8 +65,9 @@ def test_numerical_gradient_array_checks_every_layer(layer):
         out, cache = layers.affine_forward(x, W, b)
         dout = rng.standard_normal(out.shape)
         dx, dW, db = layers.affine_backward(dout, cache)
-        assert relative_error(dW, numerical_gradient_array(lambda v: layers.affine_forward(x, v, b)[0], W.copy(), dout)) < 1e-8
-        assert relative_error(db, numerical_gradient_array(lambda v: layers.affine_forward(x, W, v)[0], b.copy(), dout)) < 1e-8
+        numeric_dW = numerical_gradient_array(lambda v: layers.affine_forward(x, v, b)[0], W.copy(), dout)
+        numeric_db = numerical_gradient_array(lambda v: layers.affine_forward(x, W, v)[0], b.copy(), dout)
+        assert relative_error(dW, numeric_dW) < 1e-8 and relative_error(db, numeric_db) < 1e-8
         forward = lambda v: layers.affine_forward(v, W, b)[0]  # noqa: E731
     else:
         forward_pass, backward_pass = getattr(layers, f"{layer}_forward"), getattr(layers, f"{layer}_backward")

@@ -7,8 +7,14 @@ import pytest
 
 from classroom.submissions import REPO
 from course_grader import extensions
-from course_grader.grading_inputs import (GRADING_PACKAGES, REASONS, changed, extension, files_digest,
-                                          grading_code_digest)
+from course_grader.grading_inputs import (
+    GRADING_PACKAGES,
+    REASONS,
+    changed,
+    extension,
+    files_digest,
+    grading_code_digest,
+)
 
 
 @pytest.fixture()

@@ -7,13 +7,12 @@ import os
 import shutil
 import tarfile
 import zipfile
-from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import REPO
 
 from classroom import nbgrader_run as run
-from conftest import REPO
 from course_grader.handin_files import (
     _plain_archive,
     copy_handin,
@@ -38,7 +37,8 @@ def test_plain_files_and_folders_pass_and_every_kind_of_link_is_named(tmp_path):
     assert link_problem(tmp_path / "symbolic") == "a symbolic link"
     assert link_problem(tmp_path / "fifo") == "not a regular file"
     os.link(plain, tmp_path / "second_name")
-    assert link_problem(plain) == link_problem(tmp_path / "second_name") == "a hard link (a second name of another file)"
+    hard_link = "a hard link (a second name of another file)"
+    assert link_problem(plain) == link_problem(tmp_path / "second_name") == hard_link
 
 
 def test_a_hand_in_is_read_without_following_anything(tmp_path):

@@ -18,13 +18,13 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
+from browser_support import chromium_fixture
+from conftest import REPO
 
 from classroom import nbgrader_run as run
 from classroom.catalogue import FUNCTIONS
 from classroom.demo import function_of
 from classroom.hostile import ESCAPE_CLASSES, corpus, expected_full, softmax_notebook
-from browser_support import chromium_fixture
-from conftest import REPO
 from course_grader.page_policy import POLICY_META, active_content
 
 pytestmark = pytest.mark.nbgrader
@@ -122,7 +122,8 @@ def graded(tmp_path_factory):
         return out.stdout + out.stderr
 
     def job_logs(assignment, students="*"):
-        return "".join(p.read_text() for p in sorted((course / "class_grading" / "logs" / assignment).glob(f"{students}.log")))
+        folder = course / "class_grading" / "logs" / assignment
+        return "".join(p.read_text() for p in sorted(folder.glob(f"{students}.log")))
 
     summary = grade_class(*ASSIGNMENTS)
     logs, scores = {assignment: job_logs(assignment) for assignment in ASSIGNMENTS}, {}
@@ -140,8 +141,8 @@ def graded(tmp_path_factory):
     summary += grade_class("02_softmax", "--student", "later_honest")
     logs["later"] = job_logs("02_softmax", "later_honest")
     later = run.cell_scores(course, "02_softmax")
-    return SimpleNamespace(course=course, logs=logs, summary=summary, scores=scores, before=before, after=after, later=later,
-                           survivors=survivors, job_feedback=job_feedback, course_feedback=course_feedback)
+    return SimpleNamespace(course=course, logs=logs, summary=summary, scores=scores, before=before, after=after,
+                           later=later, survivors=survivors, job_feedback=job_feedback, course_feedback=course_feedback)
 
 
 def per_function(cells, assignment):
@@ -321,7 +322,8 @@ def test_odd_hand_ins_are_graded_and_explained(graded):
     assert sorted(p.name for p in (graded.course / "submitted" / "corrupt_json" / "02_softmax").iterdir()) == [
         "softmax.ipynb"]
     assert (graded.course / "autograded" / "corrupt_json" / "02_softmax" / "softmax.ipynb.unreadable").exists()
-    assert "could not be read" in feedback_text(graded, next(e for e in ENTRIES if e.id == "corrupt_json"), "02_softmax")
+    corrupt = next(e for e in ENTRIES if e.id == "corrupt_json")
+    assert "could not be read" in feedback_text(graded, corrupt, "02_softmax")
     renamed = feedback_text(graded, next(e for e in ENTRIES if e.id == "renamed_notebook"), "02_softmax")
     assert "softmax-final.ipynb" in renamed
     missing = graded.course / "feedback" / "missing_notebook" / "03_gradients"

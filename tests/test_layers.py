@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from conftest import no_warnings
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
-from conftest import no_warnings
 from solutions_lib import layers as L
 
 
@@ -30,7 +30,8 @@ def rel_error(a, b):
 @pytest.mark.parametrize("n, d, m", [(5, 3, 4), (4, 4, 4), (1, 6, 2)])
 def test_affine_backward_matches_central_differences(n, d, m):
     rng = np.random.default_rng(n * 100 + d)
-    x, W, b, dout = rng.standard_normal((n, d)), rng.standard_normal((d, m)), rng.standard_normal(m), rng.standard_normal((n, m))
+    x, W = rng.standard_normal((n, d)), rng.standard_normal((d, m))
+    b, dout = rng.standard_normal(m), rng.standard_normal((n, m))
     out, cache = L.affine_forward(x, W, b)
     assert cache[0] is x and cache[1] is W and cache[2] is b
     dx, dW, db = L.affine_backward(dout, cache)
@@ -69,7 +70,8 @@ def test_sigmoid_is_stable_and_matches_the_formula():
 def test_softmax_cross_entropy_gradient_matches_central_differences():
     rng = np.random.default_rng(3)
     logits, Y = rng.standard_normal((6, 4)), np.eye(4)[rng.integers(0, 4, size=6)]
-    numeric = numerical_gradient_array(lambda v: np.array(L.softmax_cross_entropy(v, Y)[0]), logits.copy(), np.array(1.0))
+    numeric = numerical_gradient_array(lambda v: np.array(L.softmax_cross_entropy(v, Y)[0]), logits.copy(),
+                                       np.array(1.0))
     assert rel_error(L.softmax_cross_entropy(logits, Y)[1], numeric) < 1e-7
 
 
@@ -128,10 +130,13 @@ def test_trained_models_reach_the_stated_accuracy_near_sklearn():
 
 
 @pytest.mark.parametrize("call, match", [
-    (lambda: L.affine_forward(np.ones((2, 3)), np.ones((4, 5)), np.ones(5)), r"x must be \(N, D\) and W \(D, M\) with matching D, got \(2, 3\) and \(4, 5\)"),
+    (lambda: L.affine_forward(np.ones((2, 3)), np.ones((4, 5)), np.ones(5)),
+     r"x must be \(N, D\) and W \(D, M\) with matching D, got \(2, 3\) and \(4, 5\)"),
     (lambda: L.affine_forward(np.ones((2, 3)), np.ones((3, 5)), np.ones(4)), r"b must have shape \(5,\), got \(4,\)"),
-    (lambda: list(L.iterate_minibatches(np.ones((3, 1)), np.ones((4, 1)), 2, np.random.default_rng())), r"X and Y must have the same number of rows, got 3 and 4"),
-    (lambda: list(L.iterate_minibatches(np.ones((3, 1)), np.ones((3, 1)), 0, np.random.default_rng())), r"batch_size must be a positive integer, got 0"),
+    (lambda: list(L.iterate_minibatches(np.ones((3, 1)), np.ones((4, 1)), 2, np.random.default_rng())),
+     r"X and Y must have the same number of rows, got 3 and 4"),
+    (lambda: list(L.iterate_minibatches(np.ones((3, 1)), np.ones((3, 1)), 0, np.random.default_rng())),
+     r"batch_size must be a positive integer, got 0"),
 ])
 def test_bad_input_raises_value_error_naming_the_argument(call, match):
     with pytest.raises(ValueError, match=match):

@@ -6,7 +6,6 @@ from course_grader.grading_inputs import REASONS
 from course_grader.jobs import FAILED, GRADED, TIMEOUT, JobResult, digest, folder_files
 from course_grader.ledger import Ledger
 
-
 INPUTS = {"hand-in": "h1", "assignment": "a1", "grading code": "g1", "configuration": "c1", "due date": "none",
           "extension": "0"}
 

@@ -13,8 +13,8 @@ from datetime import datetime
 import nbformat
 import pytest
 from nbgrader.api import Gradebook, MissingEntry
-from sqlalchemy.exc import SAWarning
 from nbgrader.utils import is_grade
+from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
 from classroom.submissions import REPO

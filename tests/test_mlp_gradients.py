@@ -12,7 +12,8 @@ def seed_000_setup():
     X, y = load_iris(return_X_y=True)
     X = X[:, :2] - X[:, :2].mean(axis=0)
     np.random.seed(0)
-    theta = {"W1": np.random.randn(2, 10), "b1": np.random.randn(10), "W2": np.random.randn(10, 3), "b2": np.random.randn(3)}
+    theta = {"W1": np.random.randn(2, 10), "b1": np.random.randn(10),
+             "W2": np.random.randn(10, 3), "b2": np.random.randn(3)}
     return X, y, theta
 
 

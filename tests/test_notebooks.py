@@ -5,13 +5,13 @@ import symtable
 
 import nbformat
 import pytest
+from conftest import REPO
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from classroom.catalogue import FUNCTIONS
 from classroom.nbgrader_run import make_course
 from classroom.submissions import grade_id, notebook_paths
-from conftest import REPO
 from course_checks import manifest
 
 ALL = [(a, p) for a in FUNCTIONS for folder in ("source", "release") for p in notebook_paths(a, folder)]
@@ -131,8 +131,10 @@ def test_release_notebook_runs_without_solutions_lib_until_the_first_exercise(pa
     with pytest.raises(CellExecutionError) as excinfo:
         execute(nb, path.parent)
     assert excinfo.value.ename == "NotImplementedError"
-    failing = next(i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", [])))
-    first_solution = next(i for i, c in enumerate(nb.cells) if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    failing = next(i for i, c in enumerate(nb.cells)
+                   if any(o.get("output_type") == "error" for o in c.get("outputs", [])))
+    first_solution = next(i for i, c in enumerate(nb.cells)
+                          if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
     assert failing > first_solution
     assert all(c.execution_count for c in nb.cells[1:failing] if c.cell_type == "code")
 

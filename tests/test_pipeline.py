@@ -1,7 +1,7 @@
 """The real nbgrader pipeline on a simulated class: generate, autograde (in parallel), feedback, export.
 
-One course is built and graded per test session (a few minutes, on a two-process Dask cluster); the tests then read the gradebook,
-the autograded notebooks, the feedback and the export.
+One course is built and graded per test session (a few minutes, on a two-process Dask cluster); the tests
+then read the gradebook, the autograded notebooks, the feedback and the export.
 """
 
 import csv

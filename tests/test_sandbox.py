@@ -9,8 +9,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from course_grader.sandbox import FORK_EXIT, HOME, HOSTNAME, SandboxedKernelManager, remove_pids_cgroup, sandbox_problem
 
 PROBE = textwrap.dedent("""

@@ -3,13 +3,20 @@
 import numpy as np
 import pytest
 import scipy.special
+from conftest import no_warnings
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.metrics import log_loss
 
-from conftest import no_warnings
-from solutions_lib.softmax_family import cross_entropy, cross_entropy_grad, log_softmax, logsumexp, softmax, softmax_loop
+from solutions_lib.softmax_family import (
+    cross_entropy,
+    cross_entropy_grad,
+    log_softmax,
+    logsumexp,
+    softmax,
+    softmax_loop,
+)
 
 shapes = st.tuples(st.integers(1, 8), st.integers(1, 8))
 
@@ -121,7 +128,8 @@ def test_functions_do_not_modify_their_input():
     (lambda: softmax(np.ones(3)), r"Z must be 2-D with shape \(N, K\), got shape \(3,\)"),
     (lambda: log_softmax(np.ones((2, 0))), r"Z must have at least one column.*got shape \(2, 0\)"),
     (lambda: logsumexp(np.array([[1.0, np.nan]])), r"Z must be finite, got 1 nan or inf"),
-    (lambda: cross_entropy(np.ones((2, 3)), np.eye(3)), r"Y must have shape \(2, 3\) like the logits, got shape \(3, 3\)"),
+    (lambda: cross_entropy(np.ones((2, 3)), np.eye(3)),
+     r"Y must have shape \(2, 3\) like the logits, got shape \(3, 3\)"),
     (lambda: cross_entropy(np.ones((2, 2)), np.array([[0.5, 0.5], [1, 0]])), r"Y must be one-hot"),
     (lambda: cross_entropy_grad(np.ones((2, 2)), np.ones((2, 3))), r"Y must have shape \(2, 2\)"),
 ])

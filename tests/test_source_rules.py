@@ -2,15 +2,14 @@
 
 import nbformat
 import pytest
-
 from nbgrader.utils import is_locked
 
 from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, load
 from classroom.submissions import REPO, grade_id, notebook_paths
-from course_grader.source_rules import check_call, defined_functions, forbidden
 from course_checks import CHECKS
-from course_checks.loop_ban import loop_ban_failure as loops
 from course_checks.core import ensure_no_loops
+from course_checks.loop_ban import loop_ban_failure as loops
+from course_grader.source_rules import check_call, defined_functions, forbidden
 
 ATTACKS = {
     "import solutions_lib": "reference",
@@ -32,7 +31,8 @@ ATTACKS = {
     "b = ().__class__.__base__.__subclasses__()": "__class__",
     "import inspect\nf = inspect.currentframe()": "inspect",
     "import gc\nobjs = gc.get_objects()": "gc",
-    "def f():\n    try:\n        1 / 0\n    except ZeroDivisionError as e:\n        return e.__traceback__.tb_frame.f_back": "f_back",
+    "def f():\n    try:\n        1 / 0\n    except ZeroDivisionError as e:\n"
+    "        return e.__traceback__.tb_frame.f_back": "f_back",
     "import builtins\nbuiltins.isinstance = None": "builtins",
     "import os\nos.fork()": "os.fork",
     "import os as o\no.system('ls')": "os.system",
@@ -47,7 +47,8 @@ ATTACKS = {
 }
 
 HONEST = [
-    "import numpy as np\n\ndef softmax(Z):\n    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n    return E / E.sum(axis=1, keepdims=True)\n",
+    "import numpy as np\n\ndef softmax(Z):\n    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n"
+    "    return E / E.sum(axis=1, keepdims=True)\n",
     "%timeit softmax(Z)",
     "%%time\nP = softmax(Z)",
     "%matplotlib inline",
@@ -139,7 +140,8 @@ EVASIONS = {
                          "def softmax(Z):\n    return fold(lambda acc, z: np.vstack([acc, z]), Z)\n"],
     "map under another name": ["apply = map\n", "def softmax(Z):\n    return np.array(list(apply(_row, Z)))\n"],
     "np.vectorize under another name": ["vec = np.vectorize\n",
-                                        "def softmax(Z):\n    return vec(np.exp)(Z) / vec(np.exp)(Z).sum(1)[:, None]\n"],
+                                        "def softmax(Z):\n"
+                                        "    return vec(np.exp)(Z) / vec(np.exp)(Z).sum(1)[:, None]\n"],
     "itertools.starmap": ["import itertools\n",
                           "def softmax(Z):\n    return np.array(list(itertools.starmap(_row, zip(Z))))\n"],
     "iter(callable, sentinel)": ["def softmax(Z):\n    rows = iter(Z)\n"
@@ -150,7 +152,8 @@ EVASIONS = {
     "comprehension in a lambda helper": ["rows = lambda Z: np.array([_row(z) for z in Z])\n",
                                          "def softmax(Z):\n    return rows(Z)\n"],
     "method of a helper class": ["class Rows:\n    def apply(self, Z):\n        out = np.empty_like(Z)\n"
-                                 "        for i in range(len(Z)):\n            out[i] = _row(Z[i])\n        return out\n",
+                                 "        for i in range(len(Z)):\n            out[i] = _row(Z[i])\n"
+                                 "        return out\n",
                                  "def softmax(Z):\n    return Rows().apply(Z)\n"],
     "np.frompyfunc through getattr": ["def softmax(Z):\n    f = getattr(np, 'frompyfunc')(np.exp, 1, 1)\n"
                                       "    return f(Z).astype(float)\n"],
@@ -161,9 +164,11 @@ EVASIONS = {
                                       "        for i in range(len(Z)):\n            out[i] = _row(Z[i])\n"
                                       "        return out\n"],
     "rebinding through global": ["def softmax(Z):\n    return Z\n",
-                                 "def _swap():\n    global softmax\n    softmax = lambda Z: np.array([_row(z) for z in Z])\n",
+                                 "def _swap():\n    global softmax\n"
+                                 "    softmax = lambda Z: np.array([_row(z) for z in Z])\n",
                                  "_swap()\n"],
-    "a name computed at run time": ["def softmax(Z):\n    tool = getattr(np, 'vec' + 'torize')\n    return tool(np.exp)(Z)\n"],
+    "a name computed at run time": ["def softmax(Z):\n    tool = getattr(np, 'vec' + 'torize')\n"
+                                    "    return tool(np.exp)(Z)\n"],
     "exec": ["def softmax(Z):\n    exec('for z in Z: pass')\n    return Z\n"],
 }
 ROW = "def _row(z):\n    e = np.exp(z - z.max())\n    return e / e.sum()\n"
@@ -183,11 +188,13 @@ HONEST = {
                                                 "def softmax(Z, p=None):\n    p = np.exp(Z - Z.max(1, keepdims=True))\n"
                                                 "    return p / p.sum(1, keepdims=True)\n"],
     "a loop-free helper class": ["class Softmax:\n    def __call__(self, Z):\n"
-                                 "        E = np.exp(Z - Z.max(1, keepdims=True))\n        return E / E.sum(1, keepdims=True)\n",
+                                 "        E = np.exp(Z - Z.max(1, keepdims=True))\n"
+                                 "        return E / E.sum(1, keepdims=True)\n",
                                  "softmax = Softmax()\n"],
     "an earlier loop version, then the vectorized one": [
         "def softmax(Z):\n    return np.array([_row(z) for z in Z])\n",
-        "def softmax(Z):\n    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n    return E / E.sum(axis=1, keepdims=True)\n"],
+        "def softmax(Z):\n    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n"
+        "    return E / E.sum(axis=1, keepdims=True)\n"],
     "loops elsewhere in the notebook": ["for epoch in range(3):\n    pass\n", "costs = [c for c in range(3)]\n",
                                         "def softmax(Z):\n    E = np.exp(Z - Z.max(1, keepdims=True))\n"
                                         "    return E / E.sum(1, keepdims=True)\n"],

@@ -13,8 +13,7 @@ import pytest
 import course_checks as checks
 from classroom.catalogue import ALTERNATIVES, BUGS, load
 from classroom.submissions import notebook_functions
-from course_checks import CHECKS
-from course_checks import records
+from course_checks import CHECKS, records
 from course_checks.core import RECORDS_ENV, SEED_ENV, Replaying
 from course_checks.records import RecordError, loads
 
