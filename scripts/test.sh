@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up, then run the whole test suite (fast tests and the real-nbgrader tests).
+# Set up, then lint and run the whole test suite (fast tests and the real-nbgrader tests).
 # Extra arguments go to pytest, e.g. scripts/test.sh -m "not nbgrader" for the fast tests only.
 # The PostgreSQL gradebook test starts a throwaway server from Debian's postgresql package, and the browser
 # test drives Debian's chromium: as root on Debian or Ubuntu they are installed here if missing; elsewhere
@@ -22,4 +22,6 @@ fi
 if ! command -v chromium >/dev/null 2>&1; then
     apt_install chromium "the browser test drives it with Playwright; it is skipped without it"
 fi
+# The linter first (pyflakes, pycodestyle, import order and bugbear, configured in pyproject.toml): seconds.
+ruff check .
 python -m pytest "$@"
