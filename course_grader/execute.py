@@ -132,7 +132,7 @@ class GradingExecute(Execute):
         self._release_dir = self._release_folder(resources)
         info = resources.get("nbgrader", {})
         self._shows = manifest.shows(info.get("assignment"), info.get("notebook")) if self.skip_shows else frozenset()
-        self._kernel_seconds, start = 0.0, time.perf_counter()
+        self._kernel_seconds, self._skipped, start = 0.0, 0, time.perf_counter()
         try:
             return super().preprocess(nb, resources, km)
         finally:
@@ -140,7 +140,7 @@ class GradingExecute(Execute):
             nb.metadata.setdefault("course_grader", {})["seed"] = seed
             self.log.info("Ran the notebook in %.2f s, of which %.2f s starting the kernel (%d start(s)); "
                           "%d cell(s) that only show not run", time.perf_counter() - start, self._kernel_seconds,
-                          1 + self._restarts, len(self._shows))
+                          1 + self._restarts, self._skipped)
 
     async def async_start_new_kernel(self, **kwargs):
         env = dict(kwargs.pop("env", None) or os.environ)
@@ -189,6 +189,7 @@ class GradingExecute(Execute):
             return cell, self.resources
         if self._only_shows(cell):
             cell.outputs = [new_output("stream", name="stdout", text=SHOWS_ONLY)]
+            self._skipped += 1
             return cell, self.resources
         if self._gave_up:
             cell.outputs = [error_output("NotRun", "not run: the kernel died too often in earlier cells")]
