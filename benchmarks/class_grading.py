@@ -49,11 +49,11 @@ def job_phases(course, result):
     log = (course / GRADING_FOLDER / "logs" / result.assignment / f"{result.student}.log").read_text()
     ran = [tuple(map(float, m.groups())) for m in RAN.finditer(log)]
     judged = sum(float(m.group(1)) for m in JUDGED.finditer(log))
-    run, kernel = sum(r for r, _ in ran), sum(k for _, k in ran)
+    executed, kernel = sum(r for r, _ in ran), sum(k for _, k in ran)
     phases = result.phases
     return {"files": phases.get("files", 0.0),
-            "nbgrader": phases.get("autograde", 0.0) - run - judged,  # start-up, gradebook, sanitizing, saving
-            "kernel": kernel, "cells": run - kernel, "judging": judged,
+            "nbgrader": phases.get("autograde", 0.0) - executed - judged,  # start-up, gradebook, sanitizing, saving
+            "kernel": kernel, "cells": executed - kernel, "judging": judged,
             "feedback": phases.get("feedback", 0.0), "collect": phases.get("collect", 0.0),
             "job": result.seconds}
 
