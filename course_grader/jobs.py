@@ -221,12 +221,6 @@ def _write_course(root, job):
         f"c.CourseDirectory.db_url = {'sqlite:///' + str(root / 'gradebook.db')!r}\n")
 
 
-def _files(folder):
-    """{relative path: bytes} of the files under ``folder`` (none if it is missing; no links followed)."""
-    return {str(p.relative_to(folder)): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()} if folder.is_dir() else {}
-
-
 class _Laps:
     """Adds the seconds since the last call to ``phases[name]`` at each call ``lap(name)``."""
 
@@ -286,7 +280,7 @@ def grade_job(job):
                               + ("; ".join(errors[-3:]) if errors else result.log.strip()[-500:]))
         else:
             result.marks = read_submission(f"sqlite:///{course / 'gradebook.db'}", job.assignment, job.student)
-            result.autograded = _files(autograded)
+            result.autograded = folder_files(autograded, ".")
             result.status = GRADED
             lap("collect")
             code, log = _nbgrader(folder, ["generate_feedback", job.assignment, "--student", job.student, "--force"],
@@ -294,7 +288,7 @@ def grade_job(job):
             result.log += log
             lap("feedback")
             if code == 0:
-                result.feedback = _files(course / "feedback" / job.student / job.assignment)
+                result.feedback = folder_files(course / "feedback" / job.student / job.assignment, ".")
             lap("collect")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
