@@ -304,8 +304,8 @@ if COURSE:
 GRADEBOOK_TRUNCATE = FIND_COURSE + """if COURSE:
     open(os.path.join(COURSE, 'gradebook.db'), 'w').close()
 """
-POISON_CHECKS = """import course_checks.core as core
-with open(core.__file__, 'a') as f:
+POISON_CHECKS = """import course_checks.cases as cases
+with open(cases.__file__, 'a') as f:
     f.write('\\nclose = lambda *a, **k: True\\n')
 """
 POISON_JUDGE = _find_file("judge.py") + """if TARGET:

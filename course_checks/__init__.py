@@ -4,9 +4,13 @@ Each ``check_<exercise>(func, part=..., seed=0)`` runs the student's function on
 seeded cases and raises ``AssertionError`` with a helpful message on the first
 failure. The exercises, their parts and the modules that hold them are
 declared once, in :mod:`.manifest`; the topic modules mirror
-:mod:`solutions_lib`; :mod:`.core` holds the shared machinery (cases, running
-on copies, judging, source rules), :mod:`.records` the outcomes as plain data,
-:mod:`.reference` the reference as the judges see it.
+:mod:`solutions_lib`. The shared machinery, in the order it depends on itself:
+:mod:`.cases` (inputs and outcomes), :mod:`.judging` (the judges' library),
+:mod:`.records` (values as plain data), :mod:`.protocol` (the record contract
+between kernel and grader), :mod:`.reference` (the reference as the judges
+see it), :mod:`.running` and :mod:`.student_code` (in the student's process),
+:mod:`.modes` (local, recording, replaying), and :mod:`.checks` (every
+exercise's check and its entry point).
 
 This package is separate from :mod:`solutions_lib` and never imports it
 while a grading kernel records outcomes: the kernel's sandbox holds this
@@ -17,7 +21,7 @@ process, import.
 import importlib
 
 from course_checks import manifest
-from course_checks.core import entry_point, exercise_check
+from course_checks.checks import entry_point, exercise_check
 
 for _topic in manifest.topics():  # the topic modules: <exercise>_cases, judge_<exercise>, call_<exercise>
     importlib.import_module(f"course_checks.{_topic}")

@@ -9,15 +9,8 @@ assigned instead of added where windows overlap), never by showing the answer.
 
 import numpy as np
 
-from course_checks.core import (
-    Case,
-    close,
-    fail,
-    judge_error,
-    judge_forward,
-    judge_hygiene,
-    judge_outputs,
-)
+from course_checks.cases import Case, close
+from course_checks.judging import fail, judge_error, judge_forward, judge_hygiene, judge_outputs
 from course_checks.reference import reference
 
 ref = reference("convolution")

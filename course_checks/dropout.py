@@ -20,7 +20,8 @@ fails is bounded below, per case:
 
 import numpy as np
 
-from course_checks.core import Case, close, fail, judge_array, judge_error, judge_hygiene, judge_outputs, judge_pair
+from course_checks.cases import Case, close
+from course_checks.judging import fail, judge_array, judge_error, judge_hygiene, judge_outputs, judge_pair
 from course_checks.reference import reference
 
 ref = reference("dropout")

@@ -1,11 +1,12 @@
 """Checks for assignment 01, one-hot encoding: ``<exercise>_cases(seed, part)`` and ``judge_<exercise>``.
 
-The checks themselves are generated from the manifest (:func:`course_checks.core.exercise_check`).
+The checks themselves are generated from the manifest (:func:`course_checks.checks.exercise_check`).
 """
 
 import numpy as np
 
-from course_checks.core import Case, fail, judge_array, judge_error, judge_hygiene
+from course_checks.cases import Case
+from course_checks.judging import fail, judge_array, judge_error, judge_hygiene
 from course_checks.reference import reference
 
 ref = reference("encoding")

@@ -12,7 +12,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from course_checks.core import Case, fail, judge_error, judge_float, judge_hygiene, judge_outputs, judge_pair
+from course_checks.cases import Case
+from course_checks.judging import fail, judge_error, judge_float, judge_hygiene, judge_outputs, judge_pair
 from course_checks.reference import reference
 
 ref = reference("gradient_check")

@@ -6,10 +6,8 @@ called in its own way, ``call_<exercise>``; the checks are generated from the ma
 
 import numpy as np
 
-from course_checks.core import (
-    Case,
-    Outcome,
-    close,
+from course_checks.cases import Case, Outcome, close
+from course_checks.judging import (
     fail,
     judge_array,
     judge_error,

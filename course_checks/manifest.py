@@ -13,7 +13,7 @@ module can sit in a grading kernel without reaching the reference:
   ``check_<name>(<name>, part="<part>")``;
 - the reference is ``solutions_lib.<topic>.<name>``; the check is made from
   ``<name>_cases`` and ``judge_<name>`` in ``course_checks.<topic>`` (see
-  :func:`course_checks.core.exercise_check`); the catalogue of answers is
+  :func:`course_checks.checks.exercise_check`); the catalogue of answers is
   ``classroom.catalogue.<topic>``;
 - the topic is the notebook's unless the exercise names its own.
 """

@@ -7,7 +7,8 @@ hidden activations ``h`` (N, H) and the weights; ``compute_gradients`` takes
 
 import numpy as np
 
-from course_checks.core import Case, fail, judge_outputs
+from course_checks.cases import Case
+from course_checks.judging import fail, judge_outputs
 from course_checks.reference import reference
 
 ref = reference("mlp_gradients")

@@ -1,8 +1,8 @@
 """Outcomes as plain data, so that a trusted process can judge what a student's kernel recorded.
 
 During grading the student's kernel runs their function on the check's cases
-and writes what happened (:class:`~course_checks.core.Outcome`) to a
-JSON record; the grader reads the record back and judges it with pristine
+and writes what happened (:class:`~course_checks.cases.Outcome`) to a
+JSON record (:mod:`.protocol`); the grader reads the record back and judges it with pristine
 code. The kernel is untrusted, so :func:`decode` reads only plain JSON (no
 pickle), accepts only arrays of numbers and strings, and rejects anything malformed with
 :class:`RecordError`. A case's inputs are summarised by :func:`digest`, which
@@ -14,13 +14,10 @@ import base64
 import builtins
 import hashlib
 import json
-import os
 import types
 
 import numpy as np
 
-#: Largest record the grader reads, in bytes.
-MAX_RECORD_BYTES = 64 * 1024 * 1024
 #: Deepest nesting of containers that is encoded; deeper values are opaque.
 MAX_DEPTH = 12
 _PLAIN_KINDS = "biufcUS"  # numbers, booleans and fixed-width strings: never objects
@@ -214,39 +211,3 @@ def digest(case):
     """A short hash of a case's label and arguments, the same in every process."""
     text = json.dumps([case.label, _fingerprint(list(case.args)), _fingerprint(dict(case.kwargs))])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def name(exercise, part):
-    """The name of the record of one hidden check, ``<exercise>.<part>``."""
-    return f"{exercise}.{part}"
-
-
-def path(folder, exercise, part):
-    """Where the record of one hidden check is written in ``folder``."""
-    return os.path.join(folder, name(exercise, part) + ".json")
-
-
-def write(folder, record):
-    """Write a record (``{"exercise", "part", ...}``) to its :func:`path` in ``folder``, atomically."""
-    target = path(folder, record["exercise"], record["part"])
-    with open(target + ".tmp", "w") as handle:
-        handle.write(dumps(record))
-    os.replace(target + ".tmp", target)
-
-
-def dumps(record):
-    """A record (a dict of plain data) as JSON text."""
-    return json.dumps(record, allow_nan=True)
-
-
-def loads(text):
-    """Parse a record's JSON text; :class:`RecordError` if it is too large or not a JSON object."""
-    if len(text) > MAX_RECORD_BYTES:
-        raise RecordError("record too large")
-    try:
-        record = json.loads(text)
-    except (ValueError, RecursionError):
-        raise RecordError("record is not valid JSON") from None
-    if not isinstance(record, dict):
-        raise RecordError("record is not a JSON object")
-    return record

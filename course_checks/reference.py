@@ -8,7 +8,7 @@ is a stand-in for ``solutions_lib.layers`` that imports it on first use.
 Each exercise is graded on its own. When a student's function calls their
 own solution of another graded exercise (``sgd_step`` calling
 ``affine_backward``), the kernel records each such call, arguments and
-result (see :func:`course_checks.core.run`). While a judge decides that
+result (see :func:`course_checks.running.tracing_helpers`). While a judge decides that
 outcome (:func:`judging_with`), a reference function reached through this
 stand-in answers each call it makes to a graded helper with the student's
 own recorded result for the same arguments, and computes it with the
@@ -17,7 +17,7 @@ carries the student's helper bugs, if any, and only the exercise's own
 logic is judged: a bug costs points where it is, and only there. The one
 exception is a helper that raised: there is no result to hand on, and the
 check fails with a message that names the helper
-(:func:`course_checks.core.check`).
+(:func:`course_checks.judging.judge_helper_errors`).
 """
 
 import contextlib
@@ -28,7 +28,7 @@ import types
 
 import numpy as np
 
-from course_checks import records
+from course_checks import protocol, records
 
 #: The traced helper calls of the outcome being judged: a list of decoded calls, or None.
 _active = {"calls": None, "helpers": frozenset()}
@@ -78,13 +78,8 @@ def decode_calls(calls):
 
     ``error`` is the exception the student's helper raised on that call, or None.
     """
-    if not isinstance(calls, list):
-        raise records.RecordError("malformed helper calls")
     out = []
-    for call in calls:
-        if not isinstance(call, dict) or not isinstance(call.get("name"), str) \
-                or not isinstance(call.get("args"), list) or not isinstance(call.get("kwargs"), dict):
-            raise records.RecordError("malformed helper call")
+    for call in protocol.parse_calls(calls):
         args = [records.decode(a) for a in call["args"]]
         kwargs = {str(k): records.decode(v) for k, v in call["kwargs"].items()}
         out.append((call["name"], args, kwargs, records.decode(call.get("result")),

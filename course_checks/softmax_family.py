@@ -7,16 +7,8 @@ for softmax, ``"vectorized"`` (no Python loops, and correct values).
 
 import numpy as np
 
-from course_checks.core import (
-    Case,
-    close,
-    fail,
-    judge_array,
-    judge_error,
-    judge_float,
-    judge_hygiene,
-    judge_overflow,
-)
+from course_checks.cases import Case, close
+from course_checks.judging import fail, judge_array, judge_error, judge_float, judge_hygiene, judge_overflow
 from course_checks.reference import reference
 
 ref = reference("softmax_family")

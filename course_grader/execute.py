@@ -45,9 +45,8 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_locked, is_solution
 from traitlets import Bool, Integer
 
-from course_checks import manifest, records
-from course_checks.core import RECORDS_ENV, SEED_ENV
-from course_checks.records import MAX_RECORD_BYTES
+from course_checks import manifest, protocol
+from course_checks.protocol import MAX_RECORD_BYTES, RECORDS_ENV, SEED_ENV
 from course_grader import source_rules
 from course_grader.folder_cap import FolderWatch, empty
 from course_grader.sandbox import SandboxedKernelManager
@@ -225,7 +224,7 @@ class GradingExecute(Execute):
             cell.outputs = [error_output("NotRun", f"not run: {why}")]
             self._collect(call, cell, None)
             return cell, self.resources
-        record = records.path(self._records_dir, call.exercise, call.part) if call else None
+        record = protocol.record_path(self._records_dir, call.exercise, call.part) if call else None
         if record and os.path.exists(record):
             os.remove(record)
         watch = FolderWatch([self._records_dir, getattr(self.km, "runtime_dir", None)],

@@ -19,9 +19,9 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_locked
 
-from course_checks import CHECKS, loop_ban
-from course_checks.core import Replaying
-from course_checks.records import RecordError, loads
+from course_checks import CHECKS, loop_ban, protocol
+from course_checks.modes import Replaying
+from course_checks.records import RecordError
 from course_grader import source_rules
 from course_grader.execute import RESOURCES_KEY, error_output
 
@@ -70,13 +70,7 @@ class JudgeChecks(NbGraderPreprocessor):
         try:
             entries, flags = [], []
             if text is not None:
-                record = loads(text)
-                if (record.get("exercise"), record.get("part"), record.get("seed")) != \
-                        (call.exercise, call.part, state.seed):
-                    raise RecordError("the record is for another check or another seed")
-                entries, flags = record.get("outcomes"), record.get("flags", [])
-                if not isinstance(flags, list):
-                    raise RecordError("malformed record")
+                entries, flags = protocol.parse(text, call.exercise, call.part, state.seed)
             check_fn(None, part=call.part, seed=state.seed, mode=Replaying(entries, student_code, no_loops, flags))
         except AssertionError as failure:
             return str(failure)

@@ -54,6 +54,8 @@ from jupyter_client.manager import AsyncKernelManager
 from packaging.requirements import Requirement
 from traitlets import Bool, Integer, Unicode
 
+from course_checks.protocol import RECORDS_ENV, SEED_ENV
+
 #: What a student notebook may import (with their requirements): the kernel and the course's libraries.
 KERNEL_DISTRIBUTIONS = ("ipykernel", "numpy", "scikit-learn", "matplotlib")
 #: Packages of this project that the kernel needs: the code that makes cases and writes records.
@@ -417,7 +419,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             for path in sorted(Path(self.release_dir).iterdir()):
                 if path.is_file() and path.suffix != ".ipynb":
                     options += ["--release-file", str(path)]
-        for key in ("NN_GRADER_RECORDS", "NN_GRADER_SEED"):
+        for key in (RECORDS_ENV, SEED_ENV):
             if key in self._launch_env:
                 options += ["--env", f"{key}={self._launch_env[key]}"]
         return [sys.executable, "-I", "-m", "course_grader.sandbox", *options, "--", *cmd]

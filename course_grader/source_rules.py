@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from nbgrader.utils import is_grade, is_solution
 
-from course_checks import CHECKS, records
+from course_checks import CHECKS, protocol
 
 #: Modules a student cell may not import, and why.
 FORBIDDEN_MODULES = {
@@ -237,7 +237,7 @@ class HiddenCall:
     @property
     def key(self):
         """The name of the record the kernel writes for this call."""
-        return records.name(self.exercise, self.part)
+        return protocol.record_name(self.exercise, self.part)
 
 
 def is_hidden_test(cell):

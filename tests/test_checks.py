@@ -10,7 +10,8 @@ import pytest
 from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, Answer, load
 from classroom.submissions import notebook_functions
 from course_checks import CHECKS, manifest
-from course_checks.core import Case, ensure_no_loops, ensure_student_code, run
+from course_checks.cases import Case
+from course_checks.checks import ensure_no_loops, ensure_student_code, run
 from course_checks.encoding import one_hot_cases
 from course_checks.softmax_family import cross_entropy_cases, logits_cases
 from solutions_lib import softmax_family

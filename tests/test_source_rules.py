@@ -7,7 +7,7 @@ from nbgrader.utils import is_locked
 from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, load
 from classroom.submissions import REPO, grade_id, notebook_paths
 from course_checks import CHECKS
-from course_checks.core import ensure_no_loops
+from course_checks.checks import ensure_no_loops
 from course_checks.loop_ban import loop_ban_failure as loops
 from course_grader.source_rules import check_call, defined_functions, forbidden
 

@@ -13,9 +13,10 @@ import pytest
 import course_checks as checks
 from classroom.catalogue import ALTERNATIVES, BUGS, load
 from classroom.submissions import notebook_functions
-from course_checks import CHECKS, records
-from course_checks.core import RECORDS_ENV, SEED_ENV, Replaying
-from course_checks.records import RecordError, loads
+from course_checks import CHECKS, protocol
+from course_checks.modes import Replaying
+from course_checks.protocol import RECORDS_ENV, SEED_ENV, loads
+from course_checks.records import RecordError
 
 SEED = 20261123
 
@@ -46,7 +47,7 @@ def in_kernel(function, func, part, monkeypatch=None):
 
 def in_grader(folder, function, part, entries=None, **rules):
     """Judge the record as JudgeChecks does: the failure message, or None."""
-    record = loads(open(records.path(folder, function, part)).read())
+    record = loads(open(protocol.record_path(folder, function, part)).read())
     assert (record["exercise"], record["part"], record["seed"]) == (function, part, SEED)
     rules.setdefault("flags", record["flags"])
     try:
