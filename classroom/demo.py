@@ -12,13 +12,8 @@ from pathlib import Path
 from classroom import nbgrader_run as run
 from classroom.catalogue import FUNCTIONS
 from classroom.submissions import REPO, sample_class, write_submissions
+from course_checks import manifest
 from course_grader.grade_class import grade_class
-
-
-def function_of(cell_id, functions):
-    """The graded function a grade cell belongs to (``test_<function>[_<part>]``)."""
-    name = cell_id.removeprefix("test_")
-    return max((f for f in functions if name == f or name.startswith(f + "_")), key=len, default=None)
 
 
 def grade_table(students, assignment, scores, course_root):
@@ -32,8 +27,8 @@ def grade_table(students, assignment, scores, course_root):
         cells = scores.get(student.id, {})
         row = f"{student.id:<{id_width}}"
         for function, width in zip(functions, widths):
-            got = sum(s for c, (s, _) in cells.items() if function_of(c, functions) == function)
-            top = sum(m for c, (_, m) in cells.items() if function_of(c, functions) == function)
+            got = sum(s for c, (s, _) in cells.items() if manifest.exercise_of(c) == function)
+            top = sum(m for c, (_, m) in cells.items() if manifest.exercise_of(c) == function)
             mark = " " if got == top else "*"
             row += f"{f'{got:g}/{top:g}{mark}':>{width + 2}}"
         total, top = sum(s for s, _ in cells.values()), sum(m for _, m in cells.values())

@@ -18,6 +18,7 @@ import nbformat
 
 from classroom.answer import Answer
 from classroom.submissions import BLANK, REFERENCE, Student, grade_id, submission
+from course_checks import manifest
 
 SOFTMAX = "02_softmax"
 SOFTMAX_FUNCTIONS = ["softmax", "logsumexp", "log_softmax", "cross_entropy", "cross_entropy_grad"]
@@ -84,7 +85,7 @@ def insert_after(nb, gid, source):
 
 def test_cells(nb, function):
     """Indices of the hidden test cells of ``function``."""
-    return [i for i, c in enumerate(nb.cells) if (grade_id(c) or "").startswith(f"test_{function}_")]
+    return [i for i, c in enumerate(nb.cells) if manifest.exercise_of(grade_id(c) or "") == function]
 
 
 def write(folder, assignment, notebooks):

@@ -363,7 +363,7 @@ def shows(assignment, notebook):
                      if nb.file == f"{notebook}.ipynb" for i in nb.shows)
 
 
-def functions():
+def functions() -> dict[str, list[str]]:
     """``{assignment: [exercise name, ...]}``, in course order."""
     return {a.name: [e.name for e in a.exercises] for a in COURSE}
 
@@ -371,6 +371,19 @@ def functions():
 def exercises():
     """``{name: (assignment, notebook, exercise)}`` for every exercise, in course order."""
     return {e.name: (a, nb, e) for a in COURSE for nb in a.notebooks for e in nb.exercises}
+
+
+def grade_cells(assignment: str | None = None) -> dict[str, tuple[str, str]]:
+    """``{grade id: (exercise, part)}`` of every hidden grade cell (of ``assignment`` only, if given), in course
+    order. The one map from a grade cell to what it grades: every list of grade cells derives from it."""
+    return {e.grade_cell(p.name): (e.name, p.name) for a in COURSE if assignment in (None, a.name)
+            for e in a.exercises for p in e.parts}
+
+
+def exercise_of(grade_id: str) -> str | None:
+    """The exercise that the hidden grade cell ``grade_id`` grades, or None if no hidden grade cell has that id."""
+    found = grade_cells().get(grade_id)
+    return found[0] if found else None
 
 
 def exercise(name):

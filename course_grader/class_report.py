@@ -25,10 +25,10 @@ import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.utils import is_grade
 
+from course_checks import manifest
 from course_grader import extensions
 from course_grader.page_policy import POLICY_META
 
-_CHECK_CALL = re.compile(r"\bcheck_(\w+)\(")
 #: Data values in a message: quoted text, then numbers (signed, decimal, scientific).
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\w.])", re.IGNORECASE)
@@ -46,17 +46,6 @@ def first_line(ename, evalue):
         if lines:
             return lines[0].strip()
     return "(no message: the cell did not run)"
-
-
-def exercise_of_cells(root, assignment):
-    """grade_id -> the exercise its hidden check grades (``check_<exercise>(...)``), read from ``source/``."""
-    out = {}
-    for path in sorted((Path(root) / "source" / assignment).glob("*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            if is_grade(cell):
-                match = _CHECK_CALL.search(cell.source)
-                out[cell.metadata.nbgrader.grade_id] = match.group(1) if match else cell.metadata.nbgrader.grade_id
-    return out
 
 
 def failed_grade_cells(folder):
@@ -82,7 +71,7 @@ def assignment_summary(course, assignment):
         {exercise: [(first line as a template, students, example student), ...]}, the line most students'
         checks said first.
     """
-    exercises = exercise_of_cells(course.root, assignment)
+    exercises = manifest.grade_cells(assignment)
     totals, late, cells, diagnoses = {}, {}, {}, defaultdict(lambda: defaultdict(set))
     with Gradebook(course.db_url, course.course_id) as gb:
         for submission in sorted(gb.assignment_submissions(assignment), key=lambda s: s.student_id):
@@ -102,7 +91,7 @@ def assignment_summary(course, assignment):
                 errors = failed_grade_cells(course.path("autograded", student, assignment))
                 for grade_id in failed:
                     line = message_template(first_line(*errors.get(grade_id, ("", ""))))
-                    diagnoses[exercises.get(grade_id, grade_id)][line].add(student)
+                    diagnoses[manifest.exercise_of(grade_id) or grade_id][line].add(student)
     ordered = [g for g in exercises if g in cells] + [g for g in cells if g not in exercises]
     return {"totals": totals, "late": late, "cells": {g: cells[g] for g in ordered},
             "diagnoses": {exercise: sorted(((line, len(who), min(who)) for line, who in lines.items()),

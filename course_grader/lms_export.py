@@ -35,7 +35,8 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import ExportPlugin
 from traitlets import Dict, Unicode
 
-from course_grader.class_report import by_due_date, exercise_of_cells
+from course_checks import manifest
+from course_grader.class_report import by_due_date
 
 #: Columns of the roster file; only ``student_id`` is required.
 ROSTER_COLUMNS = ("student_id", "first_name", "last_name", "email", "lms_id", "sis_user_id", "sis_login_id",
@@ -160,10 +161,9 @@ class ExerciseExport(LmsExport):
     default_to = "grades_exercises.csv"
 
     def exercise_columns(self, gradebook, assignment) -> dict:
-        """``{exercise: [grade cell names]}`` of one assignment, in notebook order (``test_<exercise>_<part>``
-        is read from the source notebooks' hidden checks)."""
-        root = CourseDirectory(config=self.config).root
-        mapping = exercise_of_cells(root, assignment.name)
+        """``{exercise: [(notebook, grade cell name)]}`` of one assignment, in course order (the manifest's
+        :func:`~course_checks.manifest.grade_cells`); a grade cell the manifest does not know is its own column."""
+        mapping = {cell: exercise for cell, (exercise, _) in manifest.grade_cells(assignment.name).items()}
         columns = defaultdict(list)
         for notebook in assignment.notebooks:
             for cell in notebook.grade_cells:

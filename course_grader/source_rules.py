@@ -20,13 +20,12 @@ applied by the grader to the submitted cells.
 """
 
 import ast
-import inspect
 import re
 from dataclasses import dataclass
 
 from nbgrader.utils import is_grade, is_solution
 
-from course_checks import CHECKS, protocol
+from course_checks import CHECKS, manifest, protocol
 
 #: Modules a student cell may not import, and why.
 FORBIDDEN_MODULES = {
@@ -259,8 +258,7 @@ def check_call(source):
         exercise = node.func.id[len("check_"):]
         if exercise not in CHECKS or not node.args or not isinstance(node.args[0], ast.Name):
             continue
-        default = inspect.signature(CHECKS[exercise][0]).parameters["part"].default
         part = next((k.value.value for k in node.keywords if k.arg == "part" and isinstance(k.value, ast.Constant)),
-                    default)
+                    manifest.exercise(exercise).parts[0].name)
         return HiddenCall(exercise, node.args[0].id, part)
     return None

@@ -23,8 +23,8 @@ from conftest import REPO
 
 from classroom import nbgrader_run as run
 from classroom.catalogue import FUNCTIONS
-from classroom.demo import function_of
 from classroom.hostile import ESCAPE_CLASSES, corpus, expected_full, softmax_notebook
+from course_checks import manifest
 from course_grader.page_policy import POLICY_META, active_content
 
 pytestmark = pytest.mark.nbgrader
@@ -148,7 +148,7 @@ def graded(tmp_path_factory):
 def per_function(cells, assignment):
     out = {}
     for cell, (score, top) in cells.items():
-        f = function_of(cell, FUNCTIONS[assignment])
+        f = manifest.exercise_of(cell)
         got, most = out.get(f, (0, 0))
         out[f] = (got + score, most + top)
     return out
@@ -190,7 +190,7 @@ def test_no_cheat_earns_a_point_and_honest_cells_keep_theirs(graded, entry):
             assert functions[function][0] == 0, (function, functions[function])
         for cell in entry.zero_cells:
             assert cells[cell][0] == 0, cell
-        partly = {function_of(c, FUNCTIONS[assignment]) for c in entry.zero_cells}
+        partly = {manifest.exercise_of(c) for c in entry.zero_cells}
         for function in expected_full(entry, FUNCTIONS[assignment]):
             score, top = functions[function]
             if function in partly:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
 from classroom.submissions import REPO
-from course_grader.class_report import exercise_of_cells
+from course_checks import manifest
 from course_grader.lms_export import CanvasExport, ExerciseExport, MoodleExport, read_roster
 
 ASSIGNMENTS = {"01_one_hot": "one_hot", "02_softmax": "softmax"}
@@ -104,7 +104,7 @@ def test_the_exercise_table_adds_up_each_exercises_cells(course):
     root, scores = course
     rows = export(ExerciseExport, root)
     header = rows[0]
-    exercises = list(dict.fromkeys(exercise_of_cells(root, "01_one_hot").values()))
+    exercises = list(dict.fromkeys(e for e, _ in manifest.grade_cells("01_one_hot").values()))
     assert exercises == ["one_hot", "encode_labels", "one_hot_broadcast"]
     assert header[5:9] == [f"01_one_hot: {e}" for e in exercises] + ["01_one_hot: late penalty"]
     assert header[9] == "01_one_hot: score" and header[-1] == "02_softmax: score"
@@ -112,14 +112,13 @@ def test_the_exercise_table_adds_up_each_exercises_cells(course):
         for row in rows[1:]:
             student = row[0]
             for assignment in ASSIGNMENTS:
-                mapping = exercise_of_cells(root, assignment)
                 for column, name in enumerate(header):
                     if not name.startswith(f"{assignment}: ") or name.endswith(("late penalty", "score")):
                         continue
                     exercise = name.split(": ", 1)[1]
                     try:
                         nb = gb.find_submission_notebook(ASSIGNMENTS[assignment], assignment, student)
-                        expected = sum(g.score for g in nb.grades if mapping[g.name] == exercise)
+                        expected = sum(g.score for g in nb.grades if manifest.exercise_of(g.name) == exercise)
                     except MissingEntry:  # not handed in
                         expected = 0.0
                     assert float(row[column]) == pytest.approx(expected), (student, name)

@@ -13,6 +13,7 @@ from classroom.catalogue import FUNCTIONS
 from classroom.nbgrader_run import make_course
 from classroom.submissions import grade_id, notebook_paths
 from course_checks import manifest
+from course_grader.source_rules import check_call
 
 ALL = [(a, p) for a in FUNCTIONS for folder in ("source", "release") for p in notebook_paths(a, folder)]
 
@@ -51,6 +52,10 @@ def test_source_has_the_pinned_solution_cells_and_a_grade_cell_per_declared_part
                 assert f'check_{exercise.name}({exercise.name}, part="{part.name}")' in body
         graded = {g for g, c in cells.items() if c.metadata.nbgrader.get("grade")}
         assert graded == {e.grade_cell(p.name) for e in notebook.exercises for p in e.parts}
+        for cell_id in graded:  # the manifest's map agrees with what each hidden cell calls
+            call = check_call(cells[cell_id].source)
+            assert manifest.grade_cells(assignment.name)[cell_id] == (call.exercise, call.part)
+            assert manifest.exercise_of(cell_id) == call.exercise
 
 
 @pytest.mark.parametrize("assignment, path", ALL, ids=lambda x: str(x)[-30:])
@@ -246,7 +251,7 @@ def test_cells_that_only_show_are_locked_marked_and_needed_by_nothing_graded(ass
     cells = nbformat.read(path, as_version=4).cells
     found = {grade_id(c): c for c in cells if grade_id(c) in shows}
     assert set(found) == shows
-    graded_ids = {e.grade_cell(p.name) for _, _, e in manifest.exercises().values() for p in e.parts}
+    graded_ids = set(manifest.grade_cells())
     assert not shows & graded_ids
     for cell in found.values():
         meta = cell.metadata.nbgrader
@@ -270,3 +275,14 @@ def test_the_dependency_reader_sees_globals_and_not_parameters():
     source = "def f(x, train=True):\n    return x + W + np.ones(1)\nprint(Z)\n"
     assert global_reads(source) >= {"W", "np", "Z", "print"} and not global_reads(source) & {"x", "train"}
     assert global_writes("import numpy as np\nW, b = 1, 2\ndef g(): pass\n") == {"np", "W", "b", "g"}
+
+
+def test_every_grade_cell_maps_to_one_exercise_and_nothing_else_does():
+    cells = manifest.grade_cells()
+    assert len(cells) == sum(len(e.parts) for _, _, e in manifest.exercises().values())
+    assert list(dict.fromkeys(e for e, _ in cells.values())) == list(manifest.exercises())  # course order
+    assert manifest.exercise_of("test_conv_forward_naive_values") == "conv_forward_naive"
+    assert manifest.exercise_of("test_conv_forward_fast_values") == "conv_forward_fast"  # not a prefix match
+    for stranger in ("test_conv_forward", "test_softmax", "softmax", "test_softmax_values_2", ""):
+        assert manifest.exercise_of(stranger) is None
+    assert set(manifest.grade_cells("01_one_hot")) < set(cells)

@@ -12,7 +12,6 @@ import pytest
 
 from classroom import nbgrader_run as run
 from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, Answer
-from classroom.demo import function_of
 from classroom.submissions import BLANK, REFERENCE, catalogue_class, sample_class, write_submissions
 from course_checks import manifest
 from course_grader.execute import SHOWS_ONLY
@@ -56,7 +55,7 @@ def graded_with_every_cell(tmp_path_factory):
 
 def points(scores, assignment, student, function):
     """(score, max) of one function's grade cells."""
-    cells = [v for c, v in scores[assignment][student].items() if function_of(c, FUNCTIONS[assignment]) == function]
+    cells = [v for c, v in scores[assignment][student].items() if manifest.exercise_of(c) == function]
     assert cells, f"no grade cells for {function}"
     return sum(s for s, _ in cells), sum(m for _, m in cells)
 
@@ -120,7 +119,7 @@ def test_each_student_loses_points_exactly_where_their_answer_is_wrong(graded, a
             wrong_helpers = student.wrong_functions() & (set(FUNCTIONS[assignment]) - {function})
             messages = run.cell_messages(graded.course, student.id, assignment)
             lost = [c for c, (s, m) in scores[assignment][student.id].items()
-                    if s < m and function_of(c, FUNCTIONS[assignment]) == function]
+                    if s < m and manifest.exercise_of(c) == function]
             assert wrong_helpers and all("fix it first" in messages.get(c, "") or
                                          any(f"fix {h} first" in messages.get(c, "") for h in wrong_helpers)
                                          for c in lost), f"{student.id} lost points on {function} ({score}/{top})"
@@ -135,7 +134,7 @@ def test_bug_messages_in_autograded_notebooks_name_the_problem(graded, assignmen
             continue
         messages = run.cell_messages(course, student.id, assignment)
         lost = [c for c, (s, m) in scores[assignment][student.id].items()
-                if s < m and function_of(c, FUNCTIONS[assignment]) == function]
+                if s < m and manifest.exercise_of(c) == function]
         assert any(answer.expect.lower() in messages.get(c, "").lower() for c in lost), (student.id, messages)
 
 
