@@ -57,7 +57,7 @@ c.Autograde.pre_convert_hook = "course_grader.intake.prepare_submission"
 # Seconds per cell when autograding: generous for the timing cells, finite for infinite loops.
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
-# The grading kernel runs in a bubblewrap sandbox (course_grader.sandbox); its limits:
+# The grading kernel runs in a bubblewrap sandbox (grading_sandbox); its limits:
 c.SandboxedKernelManager.memory_limit_mb = 4096
 c.SandboxedKernelManager.max_processes = 64
 c.SandboxedKernelManager.scratch_mb = 256

@@ -495,7 +495,8 @@ def cross_entropy(Z, Y):
 """
 LOCKED_CELL = {"grade": False, "grade_id": "my_own_cell", "locked": True, "schema_version": 3, "solution": False}
 FAKE_CHECKS = {"__init__.py": "def __getattr__(name):\n    return lambda *a, **k: None\n"}
-FAKE_LAUNCHER = {"__init__.py": "", "sandbox.py": "raise SystemExit('replaced')\n", "kernel.py": "pass\n"}
+FAKE_LAUNCHER = {"__init__.py": "", "bubblewrap.py": "raise SystemExit('replaced')\n", "unsandboxed.py": "pass\n",
+                 "limits.py": "raise SystemExit('replaced')\n"}
 FAKE_NUMPY = "raise ImportError('this numpy is a fake')\n"
 LOOPY_MODULE = "def rows(Z, f):\n    return [f(z) for z in Z]\n"
 
@@ -627,7 +628,7 @@ def escapes():
                 _blank_with_files({f"{pkg}/{name}": text for pkg in ("solutions_lib", "course_checks")
                                    for name, text in FAKE_CHECKS.items()}), full=set(), zero=set(SOFTMAX_FUNCTIONS)),
         Hostile("hands_in_launcher", "handed in: course_grader/ beside the notebook; cross_entropy a memory bomb",
-                _with_files({f"course_grader/{n}": t for n, t in FAKE_LAUNCHER.items()},
+                _with_files({f"grading_sandbox/{n}": t for n, t in FAKE_LAUNCHER.items()},
                             cross_entropy="def cross_entropy(Z, Y):\n    blocks = []\n    while True:\n"
                                           "        blocks.append(np.ones(10**8))\n"), {"cross_entropy"}),
         Hostile("hands_in_numpy", "handed in: a numpy.py that would shadow NumPy (all answers right)",

@@ -2,7 +2,7 @@
 
 Configured in ``nbgrader_config.py``: :class:`~course_grader.execute.GradingExecute`
 runs a submission robustly, in a kernel inside the sandbox of
-:mod:`course_grader.sandbox`, and collects what each hidden check recorded;
+:mod:`grading_sandbox`, and collects what each hidden check recorded;
 :class:`~course_grader.judge.JudgeChecks` decides every hidden check in the
 grader's own process; :class:`~course_grader.outputs.SanitizeOutputs` keeps
 student outputs as text and images; :class:`~course_grader.cells.RestoreCells`

@@ -9,7 +9,7 @@ top of what ``Execute`` does (run every cell, a per-cell timeout) it
   :attr:`course_checks.manifest.Notebook.shows` names), which decide no grade. They are instructor
   cells whose source ``RestoreCells`` has put back from the gradebook, and a grade cell is never one,
   so a student cannot make their own code or a hidden test skipped;
-- starts the kernel in the sandbox (:mod:`course_grader.sandbox`), with the
+- starts the kernel in the sandbox (:mod:`grading_sandbox`), with the
   grader's seed and a fresh records folder in its environment, so that each
   hidden check records what the student's function did;
 - gives the whole notebook a wall-clock budget (cells that would run past it
@@ -18,7 +18,7 @@ top of what ``Execute`` does (run every cell, a per-cell timeout) it
   a :class:`GradingState` in ``resources["course_grader"]``, for
   :class:`course_grader.judge.JudgeChecks`;
 - caps each cell's output in bytes (nbgrader's ``LimitOutput`` caps lines later), and what the kernel keeps
-  in the grader's folders on disk (:mod:`course_grader.folder_cap`);
+  in the grader's folders on disk (:mod:`grading_sandbox.folder_cap`);
 - restarts a kernel that died (``os._exit``, a crash, memory exhaustion), no
   longer answers after a timeout, or is still busy when nbclient gives up
   waiting for it to stop (a ``CellTimeoutError`` "Timeout waiting for IOPub
@@ -48,8 +48,8 @@ from traitlets import Bool, Integer
 from course_checks import manifest, protocol
 from course_checks.protocol import MAX_RECORD_BYTES, RECORDS_ENV, SEED_ENV
 from course_grader import source_rules
-from course_grader.folder_cap import FolderWatch, empty
-from course_grader.sandbox import SandboxedKernelManager
+from grading_sandbox.folder_cap import FolderWatch, empty
+from grading_sandbox.kernel_manager import SandboxedKernelManager
 
 #: Where the grader keeps its per-notebook state in nbconvert's resources.
 RESOURCES_KEY = "course_grader"

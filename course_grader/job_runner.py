@@ -40,7 +40,7 @@ def preload():
     import course_grader.intake  # noqa: F401
     import course_grader.judge  # noqa: F401
     import course_grader.outputs  # noqa: F401
-    from course_grader.sandbox import kernel_site_entries, sandbox_problem
+    from grading_sandbox.bubblewrap import kernel_site_entries, sandbox_problem
 
     sandbox_problem("")  # probe bubblewrap once, not in every job
     kernel_site_entries()  # what the kernel may import: read from the installed metadata once

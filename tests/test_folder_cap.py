@@ -1,9 +1,9 @@
-"""The cap on a kernel's folders on the grader's disk (course_grader.folder_cap), measured on real folders."""
+"""The cap on a kernel's folders on the grader's disk (grading_sandbox.folder_cap), measured on real folders."""
 
 import os
 import time
 
-from course_grader.folder_cap import FolderWatch, empty, usage
+from grading_sandbox.folder_cap import FolderWatch, empty, usage
 
 
 def test_usage_counts_bytes_and_entries_without_following_links(tmp_path):

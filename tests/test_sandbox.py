@@ -1,4 +1,4 @@
-"""The grading kernel's world: the sandbox (course_grader.sandbox) and, where it is turned off, the limits."""
+"""The grading kernel's world: the sandbox (grading_sandbox) and, where it is turned off, the limits."""
 
 import json
 import os
@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from course_grader.sandbox import FORK_EXIT, HOME, HOSTNAME, SandboxedKernelManager, remove_pids_cgroup, sandbox_problem
+from grading_sandbox.bubblewrap import HOME, HOSTNAME, sandbox_problem
+from grading_sandbox.kernel_manager import SandboxedKernelManager
+from grading_sandbox.limits import FORK_EXIT, remove_pids_cgroup
 
 PROBE = textwrap.dedent("""
     import json, os, resource, subprocess, time
@@ -50,8 +52,9 @@ def probe(tmp_path):
 
 
 def test_the_kernel_command_runs_under_the_limits(probe):
-    run = subprocess.run([sys.executable, "-m", "course_grader.kernel", "--memory-mb", "512", "--file-size-mb", "1",
-                          "--", sys.executable, "-m", "probe"], cwd=probe, capture_output=True, text=True, timeout=60,
+    run = subprocess.run([sys.executable, "-m", "grading_sandbox.unsandboxed", "--memory-mb", "512",
+                          "--file-size-mb", "1", "--", sys.executable, "-m", "probe"],
+                         cwd=probe, capture_output=True, text=True, timeout=60,
                          env={"PYTHONPATH": f"{probe}:{sys.path[0]}", "PATH": "/usr/bin:/bin"})
     lines = run.stdout.strip().splitlines()
     assert "a forked child survived" not in run.stdout
@@ -70,12 +73,12 @@ def test_the_kernel_manager_wraps_the_kernelspec_command():
     km = SandboxedKernelManager(kernel_name="python3", memory_limit_mb=1024, file_size_limit_mb=8)
     km.records_dir = "/tmp/records-of-this-kernel"
     cmd = km.format_kernel_cmd()
-    assert cmd[:4] == [sys.executable, "-I", "-m", "course_grader.sandbox"]  # -I: handed-in files cannot shadow it
+    assert cmd[:4] == [sys.executable, "-I", "-m", "grading_sandbox.bubblewrap"]  # -I: handed-in files cannot shadow it
     assert cmd[cmd.index("--memory-mb") + 1] == "1024" and cmd[cmd.index("--file-size-mb") + 1] == "8"
     assert "/tmp/records-of-this-kernel" in cmd and km.transport == "ipc"
     assert "-c" in cmd and FORK_EXIT == 70 and km.kernel_spec.interrupt_mode == "message"
     plain = SandboxedKernelManager(kernel_name="python3", sandbox=False, memory_limit_mb=1024, file_size_limit_mb=8)
-    assert plain.format_kernel_cmd()[:9] == [sys.executable, "-I", "-m", "course_grader.kernel", "--memory-mb",
+    assert plain.format_kernel_cmd()[:9] == [sys.executable, "-I", "-m", "grading_sandbox.unsandboxed", "--memory-mb",
                                                "1024", "--file-size-mb", "8", "--"]
 
 
@@ -116,7 +119,7 @@ def run_probe(tmp_path, sandboxed):
     code = f"REPO = {str(REPO)!r}\n" + SANDBOX_PROBE
     cmd = [sys.executable, "-I", "-c", code]
     if sandboxed:
-        cmd = [sys.executable, "-m", "course_grader.sandbox", "--memory-mb", "2048", "--file-size-mb", "8", "--",
+        cmd = [sys.executable, "-m", "grading_sandbox.bubblewrap", "--memory-mb", "2048", "--file-size-mb", "8", "--",
                *cmd]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -167,7 +170,7 @@ FILL = textwrap.dedent("""
 
 @needs_sandbox
 def test_every_writable_place_of_the_kernel_is_capped_and_the_host_name_is_its_own(tmp_path):
-    cmd = [sys.executable, "-m", "course_grader.sandbox", "--memory-mb", "2048", "--file-size-mb", "8",
+    cmd = [sys.executable, "-m", "grading_sandbox.bubblewrap", "--memory-mb", "2048", "--file-size-mb", "8",
            "--scratch-mb", "48", "--shm-mb", "32", "--", sys.executable, "-I", "-c", FILL, "/dev/shm", "/tmp", HOME]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     report = json.loads(done.stdout.strip().splitlines()[-1])
@@ -184,7 +187,7 @@ def test_fontconfig_reads_the_systems_configuration_in_the_sandbox():
              "print(os.path.isdir('/etc/fonts'))\n"
              "fc = shutil.which('fc-list')\n"
              "print(repr(subprocess.run([fc], capture_output=True, text=True).stderr if fc else ''))\n")
-    done = subprocess.run([sys.executable, "-m", "course_grader.sandbox", "--memory-mb", "2048", "--file-size-mb",
+    done = subprocess.run([sys.executable, "-m", "grading_sandbox.bubblewrap", "--memory-mb", "2048", "--file-size-mb",
                            "8", "--", sys.executable, "-I", "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.stdout.split("\n")[:2] == ["True", "''"], done.stdout + done.stderr[-500:]
 
@@ -213,7 +216,7 @@ FORK_BOMB = textwrap.dedent("""
 @needs_sandbox
 def test_processes_are_capped_and_none_outlives_the_sandbox(tmp_path):
     (tmp_path / "bomb.py").write_text(FORK_BOMB)
-    cmd = [sys.executable, "-m", "course_grader.sandbox", "--memory-mb", "2048", "--file-size-mb", "8",
+    cmd = [sys.executable, "-m", "grading_sandbox.bubblewrap", "--memory-mb", "2048", "--file-size-mb", "8",
            "--processes", "32", "--cgroup", f"test-{tmp_path.name}", "--release-file", str(tmp_path / "bomb.py"),
            "--", sys.executable, "-I", "bomb.py"]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
@@ -229,7 +232,7 @@ def test_processes_are_capped_and_none_outlives_the_sandbox(tmp_path):
 def test_grading_refuses_to_start_a_kernel_without_the_sandbox():
     import asyncio
 
-    from course_grader.sandbox import SandboxUnavailable
+    from grading_sandbox.bubblewrap import SandboxUnavailable
 
     km = SandboxedKernelManager(kernel_name="python3", bwrap="/nonexistent/bwrap")
     with pytest.raises(SandboxUnavailable, match="refusing to grade without the sandbox.*sandbox = False"):
@@ -282,7 +285,7 @@ def test_starting_kernels_leaves_no_descriptor_open_in_the_grader():
 
 def test_the_private_tmp_and_home_are_mounted_before_what_is_bound_into_them():
     """A checkout or virtual environment under /tmp must stay visible in the sandbox."""
-    from course_grader.sandbox import bwrap_command
+    from grading_sandbox.bubblewrap import bwrap_command
 
     if sandbox_problem() is not None:
         pytest.skip(f"no sandbox here: {sandbox_problem()}")

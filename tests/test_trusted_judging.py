@@ -17,6 +17,7 @@ from course_checks import CHECKS, protocol
 from course_checks.modes import Replaying
 from course_checks.protocol import RECORDS_ENV, SEED_ENV, loads
 from course_checks.records import RecordError
+from grading_sandbox.bubblewrap import sandbox_problem
 
 SEED = 20261123
 
@@ -186,7 +187,7 @@ print(json.dumps(out))
 """
 
 
-@pytest.mark.skipif(__import__("course_grader.sandbox").sandbox.sandbox_problem() is not None, reason="no sandbox")
+@pytest.mark.skipif(sandbox_problem() is not None, reason="no sandbox")
 @pytest.mark.parametrize("seed", [SEED, 4, 8, 9, 21])  # 4, 8, 9, 21 once differed: a matmul in a case
 def test_cases_are_the_same_bits_in_the_sandboxed_kernel(tmp_path, seed):
     """The grader regenerates each case and matches it to the kernel's record by a digest of its bits, so case
@@ -201,7 +202,7 @@ def test_cases_are_the_same_bits_in_the_sandboxed_kernel(tmp_path, seed):
         folder.mkdir()
         cmd = [sys.executable, "-I", "-c", DIGESTS, str(folder)]
         if sandboxed:
-            cmd = [sys.executable, "-m", "course_grader.sandbox", "--memory-mb", "4096", "--file-size-mb", "64",
+            cmd = [sys.executable, "-m", "grading_sandbox.bubblewrap", "--memory-mb", "4096", "--file-size-mb", "64",
                    "--writable", str(folder), "--env", f"{RECORDS_ENV}={folder}", "--env", f"{SEED_ENV}={seed}",
                    "--", *cmd]
         env = {**os.environ, RECORDS_ENV: str(folder), SEED_ENV: str(seed)}

@@ -1,9 +1,9 @@
 """The unsandboxed grading kernel: an IPython kernel started under resource limits only.
 
-Grading kernels run in the sandbox (:mod:`course_grader.sandbox`). Where an
+Grading kernels run in the sandbox (:mod:`grading_sandbox.bubblewrap`). Where an
 instructor turns it off (``c.SandboxedKernelManager.sandbox = False``), each
 kernel starts through this module instead
-(``python -m course_grader.kernel --memory-mb N -- <kernel argv>``), which,
+(``python -m grading_sandbox.unsandboxed --memory-mb N -- <kernel argv>``), which,
 before the kernel runs:
 
 - caps the kernel's address space (``RLIMIT_AS``), so a memory bomb raises
@@ -23,20 +23,11 @@ rights.
 
 import argparse
 import os
-import resource
 import runpy
 import signal
 import sys
 
-from course_grader.sandbox import FORK_EXIT
-
-
-def _limit(kind, mib):
-    limit = mib * 1024 * 1024
-    soft, hard = resource.getrlimit(kind)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(kind, (limit, hard if hard != resource.RLIM_INFINITY else limit))
+from grading_sandbox import limits
 
 
 def main(argv=None):
@@ -49,11 +40,9 @@ def main(argv=None):
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("no kernel command given")
-    _limit(resource.RLIMIT_AS, args.memory_mb)
-    _limit(resource.RLIMIT_FSIZE, args.file_size_mb)
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    limits.apply(args.memory_mb, args.file_size_mb)
     if len(command) >= 3 and command[1] == "-m" and os.path.realpath(command[0]) == os.path.realpath(sys.executable):
-        os.register_at_fork(after_in_child=lambda: os._exit(FORK_EXIT))
+        os.register_at_fork(after_in_child=lambda: os._exit(limits.FORK_EXIT))
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)
         sys.argv = [command[2], *command[3:]]
         runpy.run_module(command[2], run_name="__main__", alter_sys=True)

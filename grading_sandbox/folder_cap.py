@@ -1,6 +1,6 @@
 """A cap on what a grading kernel writes to the grader's disk.
 
-Inside the sandbox (:mod:`course_grader.sandbox`) a kernel's home, ``/tmp``
+Inside the sandbox (:mod:`grading_sandbox.bubblewrap`) a kernel's home, ``/tmp``
 and ``/dev/shm`` are size-capped memory file systems. Two folders of its
 world are the grader's own, on the host's disk, because the grader reads
 them: the records folder of its hidden checks and the folder of its
