@@ -31,10 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from grading_cost import execute_once  # noqa: E402 - benchmarks/grading_cost.py, beside this script
 from timing import machine_line  # noqa: E402 - benchmarks/timing.py, beside this script
 
+from class_grader.coordinator import grade_class  # noqa: E402
+from class_grader.course import GRADING_FOLDER  # noqa: E402
 from classroom import nbgrader_run as run  # noqa: E402
 from classroom.catalogue import FUNCTIONS  # noqa: E402
 from classroom.submissions import sample_class, write_submissions  # noqa: E402
-from course_grader.grade_class import GRADING_FOLDER, grade_class  # noqa: E402
 
 #: What the grading executor and the judge log about each notebook of a job.
 RAN = re.compile(r"Ran the notebook in ([\d.]+) s, of which ([\d.]+) s starting the kernel")

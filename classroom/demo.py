@@ -9,11 +9,11 @@ import csv
 import time
 from pathlib import Path
 
+from class_grader.coordinator import grade_class
 from classroom import nbgrader_run as run
 from classroom.catalogue import FUNCTIONS
 from classroom.submissions import REPO, sample_class, write_submissions
 from course_checks import manifest
-from course_grader.grade_class import grade_class
 
 
 def grade_table(students, assignment, scores, course_root):
@@ -90,7 +90,7 @@ def main(argv=None):
     write_roster(students, course)
 
     print(f"[3/4] Grading {len(students)} students x {len(assignments)} assignment(s) in parallel "
-          "(course_grader.grade_class: Dask, real nbgrader autograde and generate_feedback per job):", flush=True)
+          "(class_grader.coordinator: Dask, real nbgrader autograde and generate_feedback per job):", flush=True)
     graded = grade_class(course, assignments, workers=args.workers, force=True)
     print("[4/4] nbgrader export (nbgrader's CSV, Canvas, Moodle, per exercise)", flush=True)
     tables = [(assignment, grade_table(students, assignment, run.cell_scores(course, assignment), course))

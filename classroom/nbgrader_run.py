@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+from class_grader.report import failed_grade_cells
+from class_grader.worker import nbgrader_env
 from classroom.submissions import REPO
-from course_grader.class_report import failed_grade_cells
-from course_grader.jobs import nbgrader_env
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

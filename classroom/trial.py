@@ -23,10 +23,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from class_grader.course import Course
+from class_grader.worker import nbgrader_env
 from classroom.nbgrader_run import make_course
 from classroom.submissions import REPO
-from course_grader.grade_class import Course
-from course_grader.jobs import nbgrader_env
 
 #: Where the trial lives unless told otherwise.
 TRIAL = REPO / "build" / "trial"

@@ -1,13 +1,19 @@
 """nbgrader plug-ins that grade the course's notebooks from outside the student's kernel.
 
-Configured in ``nbgrader_config.py``: :class:`~course_grader.execute.GradingExecute`
-runs a submission robustly, in a kernel inside the sandbox of
-:mod:`grading_sandbox`, and collects what each hidden check recorded;
-:class:`~course_grader.judge.JudgeChecks` decides every hidden check in the
-grader's own process; :class:`~course_grader.outputs.SanitizeOutputs` keeps
-student outputs as text and images; :class:`~course_grader.cells.RestoreCells`
-restores test cells from the gradebook; and
-:class:`~course_grader.feedback.HideHiddenTests` keeps the hidden tests out of
-the feedback. :mod:`~course_grader.source_rules` holds the rules read from the
-submitted cells, :mod:`~course_grader.intake` the repair of odd hand-ins.
+All configured in ``nbgrader_config.py``, one concern per module:
+
+- autograde's preprocessors, in the order they run:
+  :class:`~course_grader.cells.RestoreCells` (test cells restored from the gradebook),
+  :class:`~course_grader.execute.GradingExecute` (the notebook run robustly in a kernel inside
+  :mod:`grading_sandbox`, each hidden check's record collected),
+  :class:`~course_grader.judge.JudgeChecks` (every hidden check decided in the grader's own process),
+  :class:`~course_grader.outputs.SanitizeOutputs` (student outputs kept as text and images);
+- :mod:`~course_grader.source_rules`: the rules read from the submitted cells;
+- :mod:`~course_grader.intake`: the repair of odd hand-ins before autograde reads them;
+- :mod:`~course_grader.handin_files`: hand-ins collected and unzipped without following links;
+- :mod:`~course_grader.late_policy` and :mod:`~course_grader.extensions`: late penalties after
+  per-student extensions;
+- :mod:`~course_grader.feedback`, :mod:`~course_grader.maths` and :mod:`~course_grader.page_policy`:
+  feedback pages without the hidden tests, maths as MathML, and nothing active on any page;
+- :mod:`~course_grader.lms_export`: grades for Canvas, Moodle and a per-exercise table.
 """

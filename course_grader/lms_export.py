@@ -36,11 +36,15 @@ from nbgrader.plugins import ExportPlugin
 from traitlets import Dict, Unicode
 
 from course_checks import manifest
-from course_grader.class_report import by_due_date
 
 #: Columns of the roster file; only ``student_id`` is required.
 ROSTER_COLUMNS = ("student_id", "first_name", "last_name", "email", "lms_id", "sis_user_id", "sis_login_id",
                   "section")
+
+
+def by_due_date(assignments):
+    """nbgrader assignments sorted by due date (those without one last), then name."""
+    return sorted(assignments, key=lambda a: (a.duedate is None, a.duedate or 0, a.name))
 
 
 def read_roster(path) -> dict:

@@ -19,10 +19,10 @@ import urllib.request
 import pytest
 from browser_support import chromium_fixture
 
+from class_grader.report import failed_grade_cells
 from classroom import nbgrader_run as run
 from classroom.submissions import REPO, reference_solutions
 from classroom.trial import prepare
-from course_grader.class_report import failed_grade_cells
 
 pytestmark = pytest.mark.nbgrader
 

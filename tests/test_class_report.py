@@ -2,7 +2,7 @@
 
 import re
 
-from course_grader.class_report import first_line, message_template, render_report
+from class_grader.report import first_line, message_template, render_report
 
 SUMMARIES = {
     "02_softmax": {

@@ -14,8 +14,8 @@ import textwrap
 
 import pytest
 
-from course_grader.cluster_security import check_address, client_security, main, write_credentials
-from course_grader.grade_class import dask_client
+from class_grader.cluster_security import check_address, client_security, main, write_credentials
+from class_grader.coordinator import dask_client
 
 ATTACKER = textwrap.dedent("""
     import os, sys

@@ -5,8 +5,8 @@ The gradebook row is tested in test_gradebook_sync, the whole path through real 
 
 import nbformat
 
-from course_grader.grade_class import failed_notebooks
-from course_grader.jobs import TIMEOUT, JobResult
+from class_grader.coordinator import failed_notebooks
+from class_grader.job import TIMEOUT, JobResult
 
 
 def test_a_failed_jobs_notebook_is_the_students_never_a_link_and_says_why(tmp_path):

@@ -1,4 +1,4 @@
-"""Class grading on Dask (course_grader.grade_class) against serial ``nbgrader autograde``, through real nbgrader.
+"""Class grading on Dask (class_grader.coordinator) against serial ``nbgrader autograde``, through real nbgrader.
 
 A small class (full marks, blank, partial and three bugs) on two assignments is graded
 twice from the same submissions and the same case seed: once by serial ``nbgrader autograde``, once
@@ -28,12 +28,13 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from class_grader.cluster_security import client_security, local_security, write_credentials
+from class_grader.coordinator import grade_class
+from class_grader.course import GRADING_FOLDER
+from class_grader.job import GRADED, TIMEOUT
 from classroom import nbgrader_run as run
 from classroom.submissions import sample_class, write_submissions
 from course_grader import extensions
-from course_grader.cluster_security import client_security, local_security, write_credentials
-from course_grader.grade_class import GRADING_FOLDER, grade_class
-from course_grader.jobs import GRADED, TIMEOUT
 
 pytestmark = pytest.mark.nbgrader
 
@@ -444,10 +445,10 @@ def test_a_cluster_of_dask_scheduler_and_two_dask_workers_grades_through_the_com
             client.wait_for_workers(2, timeout=60)
         with pytest.raises(Exception):  # noqa: B017 - whatever Dask raises, a client without the credentials is out
             Client(address, timeout=5).close()
-        plain = subprocess.run([sys.executable, "-m", "course_grader.grade_class", *ONE, "--scheduler",
+        plain = subprocess.run([sys.executable, "-m", "class_grader", *ONE, "--scheduler",
                                 address.replace("tls://", "tcp://"), "--no-progress"], cwd=course,
                                env=run.nbgrader_env(), capture_output=True, text=True, timeout=60)
-        out = subprocess.run([sys.executable, "-m", "course_grader.grade_class", *ONE, "--scheduler", address,
+        out = subprocess.run([sys.executable, "-m", "class_grader", *ONE, "--scheduler", address,
                               "--credentials", str(credentials), "--no-progress"], cwd=course, env=run.nbgrader_env(),
                              capture_output=True, text=True, timeout=600)
     finally:

@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 from nbgrader.api import Gradebook
 
-from course_grader.gradebook_sync import (
+from class_grader.gradebook_sync import (
     NotebookMarks,
     SubmissionMarks,
     assignment_gradebook,

@@ -5,9 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from classroom.submissions import REPO
-from course_grader import extensions
-from course_grader.grading_inputs import (
+from class_grader.grading_inputs import (
     GRADING_PACKAGES,
     REASONS,
     changed,
@@ -15,6 +13,8 @@ from course_grader.grading_inputs import (
     files_digest,
     grading_code_digest,
 )
+from classroom.submissions import REPO
+from course_grader import extensions
 
 
 @pytest.fixture()
@@ -30,7 +30,8 @@ def test_the_grading_code_digest_follows_the_engine_the_reference_and_the_plugin
     base = grading_code_digest(code)
     assert base == grading_code_digest(code) == grading_code_digest()  # the copies are the installed code
     for package, module in (("course_checks", "softmax_family.py"), ("solutions_lib", "softmax_family.py"),
-                            ("course_grader", "judge.py")):
+                            ("course_grader", "judge.py"), ("grading_sandbox", "limits.py"),
+                            ("class_grader", "worker.py"), ("class_grader", "gradebook_sync.py")):
         path = code[package] / module
         original = path.read_text()
         path.write_text(original + "\n# a fix\n")
@@ -41,8 +42,9 @@ def test_the_grading_code_digest_follows_the_engine_the_reference_and_the_plugin
 
 def test_the_report_the_ledger_and_the_exports_decide_no_grade(code):
     base = grading_code_digest(code)
-    for module in ("class_report.py", "lms_export.py", "grade_class.py"):
-        (code["course_grader"] / module).write_text("# rewritten\n")
+    for package, module in (("class_grader", "report.py"), ("course_grader", "lms_export.py"),
+                            ("class_grader", "coordinator.py"), ("class_grader", "ledger.py")):
+        (code[package] / module).write_text("# rewritten\n")
     assert grading_code_digest(code) == base
 
 

@@ -2,7 +2,7 @@
 and nothing a kernel does reaches the course, the environment, $HOME, classmates or the answers.
 
 One course grades every submission of :mod:`classroom.hostile` with the class command
-(:mod:`course_grader.grade_class`: real nbgrader autograde per job, two Dask worker processes; several
+(:mod:`class_grader.coordinator`: real nbgrader autograde per job, two Dask worker processes; several
 minutes: some submissions time out on purpose, with the per-cell timeout lowered to 15 s and the
 notebook budget to 150 s for this course). Grading runs with a $HOME of its own, so that the test
 can hash all of it.
@@ -117,7 +117,7 @@ def graded(tmp_path_factory):
               "home": tree_digest(home)}
     def grade_class(*args):
         """The class command on a two-process LocalCluster, with nbgrader's own $HOME."""
-        out = subprocess.run([sys.executable, "-m", "course_grader.grade_class", *args, "--workers", "2",
+        out = subprocess.run([sys.executable, "-m", "class_grader", *args, "--workers", "2",
                               "--no-progress"], cwd=course, env=run.nbgrader_env(env), capture_output=True, text=True)
         return out.stdout + out.stderr
 

@@ -2,13 +2,14 @@
 
 import pytest
 
-from course_grader.grade_class import Course
-from course_grader.jobs import Job, digest, grade_job
+from class_grader.course import Course
+from class_grader.job import Job, job_digest
+from class_grader.worker import grade_job
 
 
 @pytest.mark.parametrize("path", ["../outside.txt", "/etc/passwd", "submitted/ada/../../../x"])
 def test_a_job_writes_no_file_outside_its_own_course_folder(path, tmp_path):
-    job = Job("02_softmax", "ada", "c = get_config()", b"", {path: b"x"}, timeout=5, digest=digest("", {}))
+    job = Job("02_softmax", "ada", "c = get_config()", b"", {path: b"x"}, timeout=5, digest=job_digest("", {}))
     with pytest.raises(ValueError, match="files: .* is not a path inside the course"):
         grade_job(job)
     assert not (tmp_path.parent / "outside.txt").exists()

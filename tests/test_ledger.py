@@ -2,9 +2,9 @@
 
 import json
 
-from course_grader.grading_inputs import REASONS
-from course_grader.jobs import FAILED, GRADED, TIMEOUT, JobResult, digest, folder_files
-from course_grader.ledger import Ledger
+from class_grader.grading_inputs import REASONS
+from class_grader.job import FAILED, GRADED, TIMEOUT, JobResult, folder_files, job_digest
+from class_grader.ledger import Ledger
 
 INPUTS = {"hand-in": "h1", "assignment": "a1", "grading code": "g1", "configuration": "c1", "due date": "none",
           "extension": "0"}
@@ -52,9 +52,9 @@ def test_the_digest_changes_with_any_file_its_path_or_the_configuration(tmp_path
     (tmp_path / "submitted" / "ada" / "a.ipynb").write_bytes(b"{}")
     files = folder_files(tmp_path, "submitted/ada")
     assert files == {"submitted/ada/a.ipynb": b"{}"}
-    base = digest("c = 1", files)
-    assert base == digest("c = 1", dict(files))
-    assert base != digest("c = 2", files)
-    assert base != digest("c = 1", {"submitted/ada/b.ipynb": b"{}"})
-    assert base != digest("c = 1", {"submitted/ada/a.ipynb": b"{ }"})
-    assert base != digest("c = 1", {**files, "submitted/ada/data.csv": b""})
+    base = job_digest("c = 1", files)
+    assert base == job_digest("c = 1", dict(files))
+    assert base != job_digest("c = 2", files)
+    assert base != job_digest("c = 1", {"submitted/ada/b.ipynb": b"{}"})
+    assert base != job_digest("c = 1", {"submitted/ada/a.ipynb": b"{ }"})
+    assert base != job_digest("c = 1", {**files, "submitted/ada/data.csv": b""})

@@ -4,8 +4,8 @@ import pytest
 from latex2mathml.converter import convert
 from nbconvert.filters import markdown2html
 
+from class_grader.report import render_report
 from classroom.hostile import MARKDOWN_BEACONS, MARKDOWN_MATHS_LINK, MARKDOWN_SCRIPT
-from course_grader.class_report import render_report
 from course_grader.feedback import FONT_FILES
 from course_grader.maths import markdown2html_mathml
 from course_grader.outputs import sanitize_markdown

@@ -10,12 +10,13 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
+from class_grader.coordinator import grade_class
+from class_grader.course import GRADING_FOLDER
 from classroom import nbgrader_run as run
 from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, Answer
 from classroom.submissions import BLANK, REFERENCE, catalogue_class, sample_class, write_submissions
 from course_checks import manifest
 from course_grader.execute import SHOWS_ONLY
-from course_grader.grade_class import GRADING_FOLDER, grade_class
 
 pytestmark = pytest.mark.nbgrader
 

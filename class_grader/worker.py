@@ -1,21 +1,11 @@
-"""One grading job: one student's submission of one assignment, graded by real ``nbgrader autograde``.
+"""The worker side of a grading job: a course folder of its own, real ``nbgrader autograde`` and
+``generate_feedback`` in it, and a :class:`~class_grader.job.JobResult` back.
 
-A :class:`Job` carries everything as data: the course's configuration, a
-gradebook holding only the assignment (:func:`~course_grader.gradebook_sync.assignment_gradebook`),
-the assignment's ``source/`` and ``release/`` files and the student's
-``submitted/`` files. :func:`grade_job`, run by a Dask worker on any machine
-with the course package installed, builds a course folder of its own from
-them, runs ``nbgrader autograde <assignment> --student <student> --create
---force`` there (the course's own preprocessors and sandboxed kernel), and
-then ``nbgrader generate_feedback <assignment> --student <student> --force``
-on what autograde wrote (the course's feedback plug-ins, so the page is the
-one the course's own ``generate_feedback`` makes from the same gradebook),
-and returns a :class:`JobResult`: the marks as data, the ``autograded/`` and
-the ``feedback/`` files. It never touches the course's gradebook; the
-coordinating process does.
+:func:`grade_job` runs on a Dask worker, on any machine with the course package
+installed. The nbgrader commands run in processes forked from the worker's
+fork server (:mod:`.fork_server`), which has imported nbgrader once.
 """
 
-import hashlib
 import json
 import os
 import selectors
@@ -25,114 +15,10 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from course_grader.gradebook_sync import read_submission
-
-GRADED, TIMEOUT, FAILED = "graded", "timeout", "failed"
-
-
-@dataclass(frozen=True)
-class Job:
-    """A student × assignment grading job, as data.
-
-    Attributes
-    ----------
-    assignment, student : str
-        The submission to grade.
-    config : str
-        The course's ``nbgrader_config.py``.
-    gradebook : bytes
-        A SQLite gradebook that holds the assignment.
-    files : dict of str to bytes
-        Course-relative path -> content: ``source/<assignment>/...``, ``release/<assignment>/...``
-        and ``submitted/<student>/<assignment>/...``.
-    timeout : float
-        Seconds the job may take; then it is stopped and reported as a timeout.
-    digest : str
-        :func:`digest` of the configuration and the files: what decides whether it needs grading again.
-    """
-
-    assignment: str
-    student: str
-    config: str
-    gradebook: bytes
-    files: dict
-    timeout: float
-    digest: str
-
-    @property
-    def key(self):
-        return (self.assignment, self.student)
-
-
-@dataclass
-class JobResult:
-    """What came back from a job.
-
-    Attributes
-    ----------
-    assignment, student, digest : str
-        As in the :class:`Job`.
-    status : str
-        ``"graded"``, ``"timeout"`` or ``"failed"``.
-    message : str
-        Why it timed out or failed ('' when graded).
-    seconds : float
-        Wall-clock time of the job on its worker.
-    marks : SubmissionMarks or None
-        The marks (when graded).
-    autograded : dict of str to bytes
-        The files of ``autograded/<student>/<assignment>/`` by relative path (when graded).
-    feedback : dict of str to bytes
-        The files of ``feedback/<student>/<assignment>/`` by relative path (when graded and
-        ``generate_feedback`` succeeded; empty otherwise, and the coordinator makes them).
-    log : str
-        nbgrader's log of the job.
-    worker : str
-        The host and process that ran it.
-    phases : dict of str to float
-        Seconds of the job's steps on the worker: ``files`` (writing its course folder), ``autograde``
-        and ``feedback`` (the two nbgrader commands, start-up included), ``collect`` (reading back
-        the marks and files).
-    """
-
-    assignment: str
-    student: str
-    digest: str
-    status: str
-    message: str = ""
-    seconds: float = 0.0
-    marks: object = None
-    autograded: dict = field(default_factory=dict)
-    feedback: dict = field(default_factory=dict)
-    log: str = ""
-    worker: str = ""
-    phases: dict = field(default_factory=dict)
-
-    @property
-    def key(self):
-        return (self.assignment, self.student)
-
-
-def digest(config, files):
-    """A SHA-256 of the configuration text and the files (paths and contents)."""
-    h = hashlib.sha256(config.encode())
-    for path in sorted(files):
-        h.update(b"\0" + path.encode() + b"\0" + hashlib.sha256(files[path]).digest())
-    return h.hexdigest()
-
-
-def folder_files(root, relative):
-    """{``relative/<path>``: bytes} of every file under ``root/relative`` (no symbolic links followed)."""
-    base = Path(root) / relative
-    out = {}
-    if base.is_dir():
-        for path in sorted(base.rglob("*")):
-            if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
-                out[str(Path(relative) / path.relative_to(base))] = path.read_bytes()
-    return out
+from class_grader.gradebook_sync import read_submission
+from class_grader.job import FAILED, GRADED, TIMEOUT, JobResult, folder_files
 
 
 def nbgrader_env(extra=None):
@@ -143,17 +29,15 @@ def nbgrader_env(extra=None):
     return env
 
 
-# --- the worker side ------------------------------------------------------------------------------
-
 class _Runner:
-    """The worker's :mod:`course_grader.job_runner` process, started on first use and restarted if it died."""
+    """The worker's :mod:`class_grader.fork_server` process, started on first use and restarted if it died."""
 
     def __init__(self):
         self.proc, self.buffer, self.lock = None, b"", threading.Lock()
 
     def _start(self):
         # -I: nothing in the folder the worker was started from may shadow a module the jobs import
-        self.proc = subprocess.Popen([sys.executable, "-I", "-m", "course_grader.job_runner"], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, "-I", "-m", "class_grader.fork_server"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, env=nbgrader_env())
         self.buffer = b""
 

@@ -3,7 +3,7 @@
 One JSON file per course (``class_grading/ledger.json`` in the course root),
 written only by the coordinating process, after each job, atomically. Each
 entry keeps the inputs the submission was graded from
-(:mod:`course_grader.grading_inputs`: the hand-in, the assignment, the grading
+(:mod:`class_grader.grading_inputs`: the hand-in, the assignment, the grading
 code, the configuration, the due date and the extension). A submission is
 graded again when any of them changed, or when its ``autograded/`` folder is
 gone; one whose last job timed out or failed is recorded (a gradebook row and
@@ -15,8 +15,8 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from course_grader.grading_inputs import changed
-from course_grader.jobs import GRADED
+from class_grader.grading_inputs import changed
+from class_grader.job import GRADED
 
 
 class Ledger:
@@ -47,7 +47,7 @@ class Ledger:
         ----------
         assignment, student : str
         inputs : dict
-            Its inputs now (:mod:`course_grader.grading_inputs`).
+            Its inputs now (:mod:`class_grader.grading_inputs`).
         autograded : path
             Its ``autograded/<student>/<assignment>`` folder.
         retry_failed : bool
@@ -62,7 +62,7 @@ class Ledger:
         return why
 
     def record(self, result, inputs=None, reasons=()):
-        """Record a :class:`~course_grader.jobs.JobResult` graded from ``inputs`` (for ``reasons``); save."""
+        """Record a :class:`~class_grader.job.JobResult` graded from ``inputs`` (for ``reasons``); save."""
         self.entries[self._key(result.assignment, result.student)] = {
             "assignment": result.assignment, "student": result.student, "digest": result.digest,
             "inputs": dict(inputs or {}), "reasons": list(reasons),

@@ -31,11 +31,14 @@ REASONS = {
     "due date": "due date changed",
     "extension": "extension changed",
 }
-#: The packages whose code decides grades (the class report, the ledger and the demo do not).
-GRADING_PACKAGES = ("course_checks", "solutions_lib", "course_grader")
-#: Modules of course_grader that decide nothing about a grade: changing them regrades nothing.
-NOT_GRADING = {"class_report.py", "grade_class.py", "ledger.py", "grading_inputs.py", "lms_export.py",
-               "extensions.py"}
+#: The packages whose code decides grades: the engine, the reference, the nbgrader plug-ins, the sandbox, and the
+#: job as a worker runs it (the simulated class and the demo do not).
+GRADING_PACKAGES = ("course_checks", "solutions_lib", "course_grader", "grading_sandbox", "class_grader")
+#: Modules of those packages that decide nothing about a grade (exports, the report, the ledger, planning and
+#: the command line): changing them regrades nothing.
+NOT_GRADING = {"course_grader": {"lms_export.py", "extensions.py"},
+               "class_grader": {"__init__.py", "__main__.py", "cli.py", "coordinator.py", "course.py", "report.py",
+                                "ledger.py", "grading_inputs.py", "cluster_security.py"}}
 
 
 def _sha(*parts: bytes) -> str:
@@ -62,7 +65,7 @@ def grading_code_digest(folders=None) -> str:
     for package in GRADING_PACKAGES:
         folder = Path((folders or {}).get(package) or Path(import_module(package).__file__).parent)
         for path in sorted(folder.rglob("*.py")):
-            if package == "course_grader" and path.name in NOT_GRADING:
+            if path.name in NOT_GRADING.get(package, ()):
                 continue
             parts.append(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     return _sha(*parts)

@@ -12,7 +12,7 @@ signed by the course's authority):
   (:func:`local_security`);
 - a scheduler of its own (``--scheduler tls://host:8786``) needs credential
   files that the instructor makes once with ``python -m
-  course_grader.cluster_security FOLDER`` (:func:`write_credentials`) and
+  class_grader.cluster_security FOLDER`` (:func:`write_credentials`) and
   hands to the scheduler, the workers and the class command
   (``--credentials FOLDER``), or Dask's own TLS configuration; a plain
   ``tcp://`` address is refused.
@@ -74,13 +74,13 @@ def client_security(credentials: os.PathLike | str | None = None):
         missing = [name for name in (CA_FILE, KEY_FILE) if not (folder / name).is_file()]
         if missing:
             raise ValueError(f"credentials: {folder} has no {' or '.join(missing)}; make them with "
-                             f"python -m course_grader.cluster_security {folder}")
+                             f"python -m class_grader.cluster_security {folder}")
         ca, key = str(folder / CA_FILE), str(folder / KEY_FILE)
         return Security(require_encryption=True, tls_ca_file=ca, tls_client_cert=ca, tls_client_key=key)
     security = Security()
     if not (security.tls_ca_file and security.tls_client_cert):
         raise ValueError("credentials: a scheduler of your own needs TLS credentials: --credentials FOLDER (made "
-                         "with python -m course_grader.cluster_security FOLDER) or Dask's distributed.comm.tls "
+                         "with python -m class_grader.cluster_security FOLDER) or Dask's distributed.comm.tls "
                          "configuration; see the README's 'Many machines'")
     security.require_encryption = True
     return security
@@ -101,7 +101,7 @@ def check_address(scheduler: str) -> str:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m course_grader.cluster_security",
+    parser = argparse.ArgumentParser(prog="python -m class_grader.cluster_security",
                                      description="Make TLS credentials for a grading cluster of your own.")
     parser.add_argument("folder", help="where to write ca.pem and key.pem (readable by you only)")
     args = parser.parse_args(argv)
@@ -110,7 +110,7 @@ def main(argv=None):
     print(f"wrote {paths['ca']} and {paths['key']}; copy the folder, privately, to each machine of the cluster:")
     print(f"  dask scheduler --protocol tls {tls}")
     print(f"  dask worker tls://SCHEDULER:8786 --nthreads 1 {tls}")
-    print(f"  python -m course_grader.grade_class ASSIGNMENT --scheduler tls://SCHEDULER:8786 "
+    print(f"  python -m class_grader ASSIGNMENT --scheduler tls://SCHEDULER:8786 "
           f"--credentials {args.folder}")
     return 0
 

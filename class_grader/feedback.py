@@ -2,7 +2,7 @@
 
 Each grading job runs ``nbgrader generate_feedback`` for its one submission
 right after ``autograde``, in its own course folder whose gradebook holds
-what autograde just wrote (:func:`course_grader.jobs.grade_job`). That page is
+what autograde just wrote (:func:`class_grader.job.grade_job`). That page is
 the one the course's own ``generate_feedback`` makes, byte for byte, as long
 as the course's gradebook holds nothing more for the submission than the job
 wrote. The coordinator stores it in ``feedback/<student>/<assignment>/``
@@ -74,7 +74,7 @@ def generate_feedback(root, env, submissions):
     root : path
         The course root.
     env : dict
-        The environment for nbgrader (:func:`course_grader.jobs.nbgrader_env`).
+        The environment for nbgrader (:func:`class_grader.job.nbgrader_env`).
     submissions : iterable of (str, str)
         ``(assignment, student)`` pairs.
 

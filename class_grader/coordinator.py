@@ -2,38 +2,37 @@
 
 Usage (from the course root, the grading environment active)::
 
-    python -m course_grader.grade_class 01_one_hot 02_softmax          # a LocalCluster, one worker per core
-    python -m course_grader.grade_class 02_softmax --workers 8
-    python -m course_grader.grade_class 02_softmax --scheduler tls://host:8786 --credentials FOLDER  # other machines
-    python -m course_grader.grade_class 02_softmax --dry-run             # what would be graded, and why
-    python -m course_grader.grade_class 02_softmax --retry-failed        # also what timed out or failed before
-    python -m course_grader.grade_class 02_softmax --force               # also what is already graded
+    python -m class_grader 01_one_hot 02_softmax          # a LocalCluster, one worker per core
+    python -m class_grader 02_softmax --workers 8
+    python -m class_grader 02_softmax --scheduler tls://host:8786 --credentials FOLDER  # other machines
+    python -m class_grader 02_softmax --dry-run             # what would be graded, and why
+    python -m class_grader 02_softmax --retry-failed        # also what timed out or failed before
+    python -m class_grader 02_softmax --force               # also what is already graded
 
 Each submission in ``submitted/<student>/<assignment>/`` becomes a
-:class:`~course_grader.jobs.Job` that carries its files as data, so workers
+:class:`~class_grader.job.Job` that carries its files as data, so workers
 need only the course package installed, no shared folder. Each job runs the
 real ``nbgrader autograde`` with the course's configuration (the same
 preprocessors, the same sandboxed kernel) in a folder of its own, then
-``nbgrader generate_feedback`` for it (:func:`~course_grader.jobs.grade_job`).
+``nbgrader generate_feedback`` for it (:func:`~class_grader.worker.grade_job`).
 This process, the only writer, puts each result into the course's gradebook
 (SQLite or PostgreSQL, through nbgrader's ``Gradebook`` API), into
-``autograded/`` and ``feedback/`` (:mod:`course_grader.class_feedback`), and
-records it in the ledger (:mod:`course_grader.ledger`). A job whose worker dies is retried on
+``autograded/`` and ``feedback/`` (:mod:`class_grader.feedback`), and
+records it in the ledger (:mod:`class_grader.ledger`). A job whose worker dies is retried on
 another worker by Dask; a job that still fails, or runs past its budget, is
 recorded all the same: a gradebook row with zero points that needs manual
 grading, a comment and an ``autograded/`` notebook that say what happened,
 so that the student gets feedback and the report counts them; it is tried
 again only with ``--retry-failed`` or when one of its inputs changes.
 A submission is graded when anything that decides its grade changed since
-it was last graded (:mod:`course_grader.grading_inputs`: the hand-in, the
+it was last graded (:mod:`class_grader.grading_inputs`: the hand-in, the
 assignment's files or hidden tests or points, the grading code, the
 configuration, the due date, the student's extension), and the summary says
 why; ``--force`` grades everything again. A progress bar shows the jobs done,
 failures and time left, and the term's class report
-(:mod:`course_grader.class_report`) is written at the end.
+(:mod:`class_grader.report`) is written at the end.
 """
 
-import argparse
 import os
 import shutil
 import sys
@@ -45,81 +44,15 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook
-from nbgrader.coursedir import CourseDirectory
-from traitlets.config.loader import PyFileConfigLoader
 
-from course_grader import grading_inputs
-from course_grader.class_feedback import feedback_folder, generate_feedback, has_manual_marks, store_feedback
-from course_grader.cluster_security import check_address, client_security, local_security
-from course_grader.extensions import EXTENSIONS_FILE
-from course_grader.gradebook_sync import assignment_gradebook, write_failed_submission, write_submission
-from course_grader.handin_files import read_handin
-from course_grader.jobs import FAILED, GRADED, TIMEOUT, Job, JobResult, digest, folder_files, grade_job, nbgrader_env
-from course_grader.ledger import Ledger
-
-#: Where the ledger and the class report live, in the course root.
-GRADING_FOLDER = "class_grading"
-
-
-class Course:
-    """A course root as nbgrader sees it: its ``nbgrader_config.py`` loaded into a ``CourseDirectory``."""
-
-    def __init__(self, root):
-        self.root = Path(root).resolve()
-        config_file = self.root / "nbgrader_config.py"
-        if not config_file.is_file():
-            raise ValueError(f"course root: {self.root} has no nbgrader_config.py")
-        self.config_text = config_file.read_text()
-        self.config = PyFileConfigLoader(config_file.name, path=str(self.root)).load_config()
-        self.coursedir = CourseDirectory(config=self.config)
-        self.coursedir.root = str(self.root)
-
-    @property
-    def db_url(self):
-        return self.coursedir.db_url
-
-    @property
-    def course_id(self):
-        return self.coursedir.course_id
-
-    def path(self, kind, student, assignment):
-        """``<root>/<kind>/<student>/<assignment>`` laid out as the course configures it."""
-        directory = getattr(self.coursedir, f"{kind}_directory")
-        return Path(self.coursedir.format_path(directory, student, assignment))
-
-    def students(self, assignment):
-        """Ids of the students who handed in ``assignment``, sorted."""
-        submitted = Path(self.coursedir.format_path(self.coursedir.submitted_directory, ".", "."))
-        return sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir()) if submitted.is_dir() else []
-
-    def assignment_files(self, assignment):
-        """The assignment's ``source/`` and ``release/`` files, by course-relative path."""
-        return {**folder_files(self.root, f"source/{assignment}"), **folder_files(self.root, f"release/{assignment}")}
-
-    def hand_in(self, assignment, student):
-        """The student's ``submitted/`` files, by course-relative path, read without following any link
-        (:func:`~course_grader.handin_files.read_handin`: refusal notes in place of linked notebooks)."""
-        folder = self.path("submitted", student, assignment)
-        notebooks = tuple(p.name for p in sorted(self.path("release", ".", assignment).glob("*.ipynb")))
-        files, _ = read_handin(str(folder), notebooks=notebooks, within=str(folder.parents[1]),
-                               ignore=lambda parent, names: {"__pycache__"} & set(names))
-        base = folder.relative_to(self.root)
-        return {str(base / relative): content for relative, content in files.items()}
-
-    def job_files(self, assignment, student):
-        """What a job needs of the course, by course-relative path: the assignment's ``source/`` and
-        ``release/`` files, the student's ``submitted/`` files and the extensions (for the late policy)."""
-        extensions = self.root / EXTENSIONS_FILE
-        extra = {EXTENSIONS_FILE: extensions.read_bytes()} if extensions.is_file() else {}
-        return {**self.assignment_files(assignment), **self.hand_in(assignment, student), **extra}
-
-    def default_timeout(self, assignment):
-        """A job's budget: each notebook's own budget and one more cell, plus a minute for nbgrader itself."""
-        grading = self.config.get("GradingExecute", {})
-        execute = self.config.get("Execute", {})
-        per_notebook = grading.get("notebook_timeout", 900) + (execute.get("timeout") or 30) + 60
-        notebooks = len(list((self.root / "source" / assignment).glob("*.ipynb"))) or 1
-        return notebooks * per_notebook + 60
+from class_grader import grading_inputs
+from class_grader.cluster_security import check_address, client_security, local_security
+from class_grader.course import GRADING_FOLDER, Course
+from class_grader.feedback import feedback_folder, generate_feedback, has_manual_marks, store_feedback
+from class_grader.gradebook_sync import assignment_gradebook, write_failed_submission, write_submission
+from class_grader.job import FAILED, GRADED, TIMEOUT, Job, JobResult
+from class_grader.ledger import Ledger
+from class_grader.worker import grade_job, nbgrader_env
 
 
 @dataclass
@@ -142,7 +75,7 @@ class ClassRun:
         The class report.
     course_feedback : list of tuple
         ``(assignment, student)`` whose feedback the course's ``generate_feedback`` made, not the job
-        (:mod:`course_grader.class_feedback`: manual marks, a job that timed out or failed, feedback gone).
+        (:mod:`class_grader.feedback`: manual marks, a job that timed out or failed, feedback gone).
     feedback_problems : list of str
         Where that ``generate_feedback`` failed, and why.
     """
@@ -171,7 +104,7 @@ class ClassRun:
 
 @contextmanager
 def dask_client(scheduler=None, workers=None, security=None):
-    """A Dask client over mutual TLS (:mod:`course_grader.cluster_security`).
+    """A Dask client over mutual TLS (:mod:`class_grader.cluster_security`).
 
     Of the scheduler at ``scheduler`` (a ``tls://`` address; ``security`` its credentials, default: Dask's TLS
     configuration), or of a new LocalCluster of ``workers`` processes with credentials of its own.
@@ -204,7 +137,7 @@ def plan(course, ledger, assignments, students=None, force=False, retry_failed=F
     """What to grade and why: ``(pending, skipped)``.
 
     ``pending`` holds ``(assignment, student, inputs, reasons)`` for every submission whose inputs changed
-    since it was last graded (:mod:`course_grader.grading_inputs`), whose ``autograded/`` folder is gone,
+    since it was last graded (:mod:`class_grader.grading_inputs`), whose ``autograded/`` folder is gone,
     or (with ``retry_failed``) whose last job timed out or failed; with ``force``, every submission.
     ``skipped`` holds ``(assignment, student)`` of the others.
     """
@@ -245,7 +178,7 @@ def grade_class(root, assignments, *, scheduler=None, security=None, workers=Non
     scheduler : str, optional
         Address of a Dask scheduler (``tls://host:8786``); default: a LocalCluster on this machine.
     security : distributed.security.Security, optional
-        The credentials for ``scheduler`` (:func:`~course_grader.cluster_security.client_security`);
+        The credentials for ``scheduler`` (:func:`~class_grader.cluster_security.client_security`);
         default: Dask's TLS configuration.
     workers : int, optional
         Worker processes of the LocalCluster (default: one per core).
@@ -264,7 +197,7 @@ def grade_class(root, assignments, *, scheduler=None, security=None, workers=Non
     report : bool
         Write the term's class report, ``class_grading/report.html`` and ``report.json``.
     on_result : callable, optional
-        Called with each :class:`~course_grader.jobs.JobResult` once it is stored.
+        Called with each :class:`~class_grader.job.JobResult` once it is stored.
 
     Returns
     -------
@@ -286,7 +219,7 @@ def grade_class(root, assignments, *, scheduler=None, security=None, workers=Non
             templates[assignment] = assignment_gradebook(course.db_url, course.course_id, assignment)
         files = course.job_files(assignment, student)
         return Job(assignment, student, course.config_text, templates[assignment], files,
-                   timeout or course.default_timeout(assignment), digest(course.config_text, files))
+                   timeout or course.default_timeout(assignment), job_digest(course.config_text, files))
 
     if pending:
         from distributed import as_completed
@@ -330,7 +263,7 @@ def grade_class(root, assignments, *, scheduler=None, security=None, workers=Non
                             if not feedback_folder(course.coursedir, student, assignment).is_dir()]
     run.feedback_problems = generate_feedback(course.root, nbgrader_env(), run.course_feedback)
     if report:
-        from course_grader.class_report import write_report
+        from class_grader.report import write_report
 
         run.report = write_report(course, ledger, course.root / GRADING_FOLDER / "report.html")
     run.seconds = time.perf_counter() - start
@@ -399,55 +332,3 @@ def failure_in_words(result):
     if result.status == TIMEOUT:
         return "Grading it took longer than the time allowed for one hand-in, and it was stopped."
     return "The grader could not run it to the end."
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m course_grader.grade_class",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("assignments", nargs="+", help="assignments to grade")
-    parser.add_argument("--course", default=".", help="the course root (default: the current folder)")
-    parser.add_argument("--scheduler", help="a Dask scheduler's tls:// address, e.g. tls://host:8786 (default: a local "
-                                            "cluster)")
-    parser.add_argument("--credentials", help="the TLS credentials for --scheduler, a folder made by python -m "
-                                              "course_grader.cluster_security (default: Dask's TLS configuration)")
-    parser.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
-    parser.add_argument("--student", action="append", help="grade only this student (repeatable)")
-    parser.add_argument("--dry-run", action="store_true", help="say what would be graded and why; grade nothing")
-    parser.add_argument("--retry-failed", action="store_true",
-                        help="also grade again what timed out or failed before, although nothing changed")
-    parser.add_argument("--force", action="store_true", help="grade again what is already graded from the same inputs")
-    parser.add_argument("--timeout", type=float, help="seconds a job may take (default: from the course's budgets)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.add_argument("--no-report", action="store_true", help="do not write the class report")
-    args = parser.parse_args(argv)
-    try:
-        security = client_security(args.credentials) if args.scheduler and check_address(args.scheduler) else None
-    except ValueError as problem:
-        parser.error(str(problem))
-    run = grade_class(args.course, args.assignments, scheduler=args.scheduler, security=security,
-                      workers=args.workers, students=args.student, force=args.force, timeout=args.timeout,
-                      progress=not args.no_progress, report=not args.no_report, retry_failed=args.retry_failed,
-                      dry_run=args.dry_run)
-    if args.dry_run:
-        print(f"would grade {len(run.planned)} submission(s), skip {len(run.skipped)} up to date")
-        for assignment, student, reasons in run.planned:
-            print(f"  {student}/{assignment}: {', '.join(reasons)}")
-        return 0
-    graded = sum(r.status == GRADED for r in run.results)
-    why = "; ".join(f"{reason}: {count}" for reason, count in run.reasons_summary().items())
-    print(f"graded {graded} submission(s){f' ({why})' if why else ''}, skipped {len(run.skipped)} up to date, "
-          f"{len(run.problems)} timed out or failed, in {run.seconds:.1f} s on {run.workers} worker(s)")
-    for result in run.problems:
-        print(f"  {result.status}: {result.student}/{result.assignment}: {result.message}")
-    if run.problems:
-        print("  (each has a gradebook row with zero points that needs manual grading, and feedback that says so; "
-              "--retry-failed grades them again)")
-    for problem in run.feedback_problems:
-        print(f"  no feedback: {problem}")
-    if run.report:
-        print(f"class report: {run.report}")
-    return 1 if run.problems or run.feedback_problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

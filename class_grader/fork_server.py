@@ -4,7 +4,7 @@ Importing nbgrader, nbconvert, the grader plug-ins and NumPy takes a few
 seconds, as long as a third of grading one small assignment, and the first
 feedback page a process renders compiles what every later one reuses. A grading
 worker therefore starts this module once (``python -m
-course_grader.job_runner``, single-threaded, so forking it is safe) and
+class_grader.fork_server``, single-threaded, so forking it is safe) and
 sends it one job folder per line on stdin. For each, the runner forks a
 child that starts a new session, runs the real ``nbgrader`` command line
 (the arguments in ``<folder>/args.json``, the course in ``<folder>/course``,

@@ -27,6 +27,7 @@ from nbgrader.utils import is_grade
 
 from course_checks import manifest
 from course_grader import extensions
+from course_grader.lms_export import by_due_date
 from course_grader.page_policy import POLICY_META
 
 #: Data values in a message: quoted text, then numbers (signed, decimal, scientific).
@@ -257,11 +258,6 @@ def render_report(course_name, summaries, problems, students=None):
     return "".join(parts)
 
 
-def by_due_date(assignments):
-    """nbgrader assignments sorted by due date (those without one last), then name."""
-    return sorted(assignments, key=lambda a: (a.duedate is None, a.duedate or 0, a.name))
-
-
 def gradebook_assignments(course):
     """Names of every assignment in the course's gradebook, by due date then name."""
     with Gradebook(course.db_url, course.course_id) as gb:
@@ -273,8 +269,8 @@ def write_report(course, ledger, path):
 
     Parameters
     ----------
-    course : course_grader.grade_class.Course
-    ledger : course_grader.ledger.Ledger
+    course : class_grader.course.Course
+    ledger : class_grader.ledger.Ledger
     path : path
     """
     assignments = gradebook_assignments(course)
