@@ -27,6 +27,7 @@ from nbgrader.utils import is_grade
 
 from course_checks import manifest
 from course_grader import extensions
+from course_grader.grading_state import verdict
 from course_grader.lms_export import by_due_date
 from course_grader.page_policy import POLICY_META
 
@@ -40,24 +41,21 @@ def message_template(line):
     return _NUMBER.sub("N", _QUOTED.sub("'…'", line))
 
 
-def first_line(ename, evalue):
-    """The first non-blank line of an error (its value, else its name), or a phrase saying there is none."""
-    for text in (evalue or "", ename or ""):
-        lines = [line for line in text.strip().splitlines() if line.strip()]
-        if lines:
-            return lines[0].strip()
-    return "(no message: the cell did not run)"
+def first_line(message):
+    """The first non-blank line of a grader's message, or a phrase saying there is none."""
+    lines = [line for line in (message or "").strip().splitlines() if line.strip()]
+    return lines[0].strip() if lines else "(no message: the cell did not run)"
 
 
 def failed_grade_cells(folder):
-    """grade_id -> ``(ename, evalue)`` of the first error output of each grade cell that failed, in the
-    autograded notebooks in ``folder``."""
+    """grade_id -> the message of each grade cell that the grader judged failed, in the autograded notebooks in
+    ``folder`` (the verdicts :func:`course_grader.grading_state.set_verdict` wrote)."""
     out = {}
     for path in sorted(Path(folder).glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
-            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-            if is_grade(cell) and errors:
-                out[cell.metadata.nbgrader.grade_id] = (errors[0].get("ename", ""), errors[0].get("evalue", ""))
+            found = verdict(cell) if is_grade(cell) else None
+            if found and found[0] == "failed":
+                out[cell.metadata.nbgrader.grade_id] = found[1]
     return out
 
 
@@ -91,7 +89,7 @@ def assignment_summary(course, assignment):
             if failed:
                 errors = failed_grade_cells(course.path("autograded", student, assignment))
                 for grade_id in failed:
-                    line = message_template(first_line(*errors.get(grade_id, ("", ""))))
+                    line = message_template(first_line(errors.get(grade_id, "")))
                     diagnoses[manifest.exercise_of(grade_id) or grade_id][line].add(student)
     ordered = [g for g in exercises if g in cells] + [g for g in cells if g not in exercises]
     return {"totals": totals, "late": late, "cells": {g: cells[g] for g in ordered},

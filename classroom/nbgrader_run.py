@@ -115,6 +115,6 @@ def cell_scores(course_root, assignment):
 
 
 def cell_messages(course_root, student, assignment):
-    """The error each failing grade cell printed in the autograded notebooks: {grade_id: text}."""
+    """The grader's message for each failing grade cell of the autograded notebooks: {grade_id: text}."""
     folder = Path(course_root) / "autograded" / student / assignment
-    return {gid: _ANSI.sub("", f"{ename}: {evalue}") for gid, (ename, evalue) in failed_grade_cells(folder).items()}
+    return {gid: _ANSI.sub("", message) for gid, message in failed_grade_cells(folder).items()}

@@ -35,7 +35,6 @@ import secrets
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async, run_sync
@@ -48,51 +47,13 @@ from traitlets import Bool, Integer
 from course_checks import manifest, protocol
 from course_checks.protocol import MAX_RECORD_BYTES, RECORDS_ENV, SEED_ENV
 from course_grader import source_rules
+from course_grader.grading_state import RESOURCES_KEY, GradingState, error_output
 from grading_sandbox.folder_cap import FolderWatch, empty
 from grading_sandbox.kernel_manager import SandboxedKernelManager
 
-#: Where the grader keeps its per-notebook state in nbconvert's resources.
-RESOURCES_KEY = "course_grader"
 #: The output of a cell that only shows, in place of running it.
 SHOWS_ONLY = ("Not run when graded: this cell only shows (a training run, a timing or a plot) and decides no grade. "
               "It runs in your own notebook.\n")
-
-
-@dataclass
-class GradingState:
-    """What :class:`GradingExecute` learned while running one notebook, for the plug-ins after it.
-
-    Attributes
-    ----------
-    seed : int
-        The grader's seed for this notebook's checks.
-    records : dict
-        ``{record name: JSON text}`` of the records the hidden checks wrote (see :mod:`course_checks.records`).
-    kernel_errors : dict
-        ``{record name: message}`` for hidden checks whose cell failed in the kernel.
-    not_run : dict
-        ``{cell index: why}`` for cells the grader did not run (a source rule, the time budget).
-    died : list of int
-        Indices of the cells during which the kernel died.
-    stopped : set of str
-        Functions whose hidden tests are no longer run (an earlier one killed the kernel or timed out).
-    hung : set of str
-        Student functions that killed the kernel or kept it busy after an interrupt: no later cell that
-        calls them by name is run or replayed (each would cost another restart).
-    """
-
-    seed: int
-    records: dict = field(default_factory=dict)
-    kernel_errors: dict = field(default_factory=dict)
-    not_run: dict = field(default_factory=dict)
-    died: list = field(default_factory=list)
-    stopped: set = field(default_factory=set)
-    hung: set = field(default_factory=set)
-
-
-def error_output(ename, evalue):
-    """An error output that shows ``ename: evalue`` and no traceback frames."""
-    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
 class GradingExecute(Execute):

@@ -15,7 +15,6 @@ longer decides anything.
 
 import time
 
-from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_locked
 
@@ -23,7 +22,7 @@ from course_checks import CHECKS, loop_ban, protocol
 from course_checks.modes import Replaying
 from course_checks.records import RecordError
 from course_grader import source_rules
-from course_grader.execute import RESOURCES_KEY, error_output
+from course_grader.grading_state import RESOURCES_KEY, set_verdict
 
 
 class JudgeChecks(NbGraderPreprocessor):
@@ -41,9 +40,7 @@ class JudgeChecks(NbGraderPreprocessor):
             if call is not None:
                 message = self.judge(call, nb, state)
                 judged += 1
-                cell.outputs = [new_output("stream", name="stdout", text=f"passed: {call.exercise} ({call.part})\n")] \
-                    if message is None else [error_output("AssertionError", message)]
-                cell.metadata.setdefault("course_grader", {})["verdict"] = "passed" if message is None else "failed"
+                set_verdict(cell, call.exercise, call.part, message)
             elif index not in state.not_run and index not in state.died:
                 self._sources.append(cell.source)
         self.log.info("Judged %d hidden check(s) in %.2f s", judged, time.perf_counter() - start)

@@ -2,7 +2,10 @@
 
 import re
 
-from class_grader.report import first_line, message_template, render_report
+import nbformat
+
+from class_grader.report import failed_grade_cells, first_line, message_template, render_report
+from course_grader.grading_state import set_verdict, verdict
 
 SUMMARIES = {
     "02_softmax": {
@@ -66,7 +69,26 @@ def test_diagnoses_group_by_their_template_without_the_data_values():
 
 
 def test_a_blank_error_value_still_gives_a_line():
-    assert first_line("AssertionError", "   \n  ") == "AssertionError"
-    assert first_line("", "") == "(no message: the cell did not run)"
-    assert first_line("AssertionError", "\nsoftmax: wrong\n  input: Z") == "softmax: wrong"
+    assert first_line("   \n  ") == first_line("") == first_line(None) == "(no message: the cell did not run)"
+    assert first_line("\nsoftmax: wrong\n  input: Z") == "softmax: wrong"
 
+
+
+def test_the_report_reads_the_verdicts_judging_wrote_not_the_outputs(tmp_path):
+    def grade_cell(grade_id, message):
+        cell = nbformat.v4.new_code_cell("check_softmax(softmax)")
+        cell.metadata["nbgrader"] = {"grade": True, "grade_id": grade_id, "locked": True, "points": 1,
+                                     "schema_version": 3, "solution": False}
+        set_verdict(cell, "softmax", grade_id.rsplit("_", 1)[1], message)
+        return cell
+
+    failed = grade_cell("test_softmax_values", "softmax: wrong\n  input: Z")
+    passed = grade_cell("test_softmax_stable", None)
+    assert verdict(failed) == ("failed", "softmax: wrong\n  input: Z") and verdict(passed) == ("passed", "")
+    assert failed.outputs[0].output_type == "error" and passed.outputs[0].text == "passed: softmax (stable)\n"
+    failed.outputs[0]["evalue"] = "something a kernel printed"  # the outputs are not what is read
+    unjudged = nbformat.v4.new_code_cell("1")
+    unjudged.metadata["nbgrader"] = {**failed.metadata["nbgrader"], "grade_id": "test_other"}
+    unjudged.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="x", traceback=[])]
+    nbformat.write(nbformat.v4.new_notebook(cells=[failed, passed, unjudged]), tmp_path / "softmax.ipynb")
+    assert failed_grade_cells(tmp_path) == {"test_softmax_values": "softmax: wrong\n  input: Z"}
