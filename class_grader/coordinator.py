@@ -50,7 +50,7 @@ from class_grader.cluster_security import check_address, client_security, local_
 from class_grader.course import GRADING_FOLDER, Course
 from class_grader.feedback import feedback_folder, generate_feedback, has_manual_marks, store_feedback
 from class_grader.gradebook_sync import assignment_gradebook, write_failed_submission, write_submission
-from class_grader.job import FAILED, GRADED, TIMEOUT, Job, JobResult
+from class_grader.job import FAILED, GRADED, TIMEOUT, Job, JobResult, job_digest
 from class_grader.ledger import Ledger
 from class_grader.worker import grade_job, nbgrader_env
 
@@ -241,11 +241,11 @@ def grade_class(root, assignments, *, scheduler=None, security=None, workers=Non
             for _ in range(min(len(queue), 2 * max(run.workers, 1))):
                 submit_next()
             for future in completed:
-                assignment, student, job_digest, inputs, reasons = in_flight.pop(future.key)
+                assignment, student, digest, inputs, reasons = in_flight.pop(future.key)
                 try:
                     result = future.result()
                 except Exception as error:  # noqa: BLE001 - a job that could not run is recorded, not fatal
-                    result = JobResult(assignment, student, job_digest, FAILED,
+                    result = JobResult(assignment, student, digest, FAILED,
                                        message=f"the job could not run: {type(error).__name__}: {error}")
                 if not _store(course, gb, ledger, result, inputs, reasons):
                     run.course_feedback.append((assignment, student))
