@@ -9,7 +9,7 @@ from class_grader.coordinator import grade_class
 from class_grader.job import GRADED
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m class_grader",
                                      description=USAGE.splitlines()[0])
     parser.add_argument("assignments", nargs="+", help="assignments to grade")

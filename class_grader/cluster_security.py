@@ -18,15 +18,21 @@ signed by the course's authority):
   ``tcp://`` address is refused.
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from distributed.security import Security
 
 #: The files :func:`write_credentials` makes: the authority (also the certificate) and the private key.
 CA_FILE, KEY_FILE = "ca.pem", "key.pem"
 
 
-def local_security():
+def local_security() -> Security:
     """Credentials for a LocalCluster: a new self-signed certificate, in memory only, encryption required."""
     from distributed.security import Security
 
@@ -53,7 +59,7 @@ def write_credentials(folder: os.PathLike | str) -> dict[str, Path]:
     return paths
 
 
-def client_security(credentials: os.PathLike | str | None = None):
+def client_security(credentials: os.PathLike | str | None = None) -> Security:
     """The class command's credentials for a scheduler of its own.
 
     Parameters
@@ -100,7 +106,7 @@ def check_address(scheduler: str) -> str:
     return scheduler
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m class_grader.cluster_security",
                                      description="Make TLS credentials for a grading cluster of your own.")
     parser.add_argument("folder", help="where to write ca.pem and key.pem (readable by you only)")

@@ -33,14 +33,18 @@ failures and time left, and the term's class report
 (:mod:`class_grader.report`) is written at the end.
 """
 
+from __future__ import annotations
+
 import os
 import shutil
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbgrader.api import Gradebook
@@ -53,6 +57,10 @@ from class_grader.gradebook_sync import assignment_gradebook, write_failed_submi
 from class_grader.job import FAILED, GRADED, TIMEOUT, Job, JobResult, job_digest
 from class_grader.ledger import Ledger
 from class_grader.worker import grade_job, nbgrader_env
+
+if TYPE_CHECKING:
+    from distributed import Client
+    from distributed.security import Security
 
 
 @dataclass
@@ -90,10 +98,10 @@ class ClassRun:
     feedback_problems: list = field(default_factory=list)
 
     @property
-    def problems(self):
+    def problems(self) -> list[JobResult]:
         return [r for r in self.results if r.status != GRADED]
 
-    def reasons_summary(self):
+    def reasons_summary(self) -> dict[str, int]:
         """``{reason: count}`` over the planned submissions, most frequent first."""
         counts = {}
         for _, _, reasons in self.planned:
@@ -103,7 +111,8 @@ class ClassRun:
 
 
 @contextmanager
-def dask_client(scheduler=None, workers=None, security=None):
+def dask_client(scheduler: str | None = None, workers: int | None = None,
+                security: Security | None = None) -> Iterator[Client]:
     """A Dask client over mutual TLS (:mod:`class_grader.cluster_security`).
 
     Of the scheduler at ``scheduler`` (a ``tls://`` address; ``security`` its credentials, default: Dask's TLS
@@ -133,7 +142,8 @@ def _progress(total, enabled):
                 bar_format="{desc}: {n_fmt}/{total_fmt} jobs |{bar}| [{elapsed}<{remaining}{postfix}]")
 
 
-def plan(course, ledger, assignments, students=None, force=False, retry_failed=False):
+def plan(course: Course, ledger: Ledger, assignments: list[str], students: list[str] | None = None,
+         force: bool = False, retry_failed: bool = False) -> tuple[list[tuple], list[tuple[str, str]]]:
     """What to grade and why: ``(pending, skipped)``.
 
     ``pending`` holds ``(assignment, student, inputs, reasons)`` for every submission whose inputs changed
@@ -165,8 +175,11 @@ def plan(course, ledger, assignments, students=None, force=False, retry_failed=F
     return pending, skipped
 
 
-def grade_class(root, assignments, *, scheduler=None, security=None, workers=None, students=None, force=False,
-                timeout=None, progress=True, report=True, on_result=None, retry_failed=False, dry_run=False):
+def grade_class(root: str | os.PathLike, assignments: list[str], *, scheduler: str | None = None,
+                security: Security | None = None, workers: int | None = None, students: list[str] | None = None,
+                force: bool = False, timeout: float | None = None, progress: bool = True, report: bool = True,
+                on_result: Callable[[JobResult], None] | None = None, retry_failed: bool = False,
+                dry_run: bool = False) -> ClassRun:
     """Grade every submission of ``assignments`` in parallel; write the gradebook, ``autograded/``, ``feedback/``
     and a report.
 
@@ -301,7 +314,7 @@ def _store(course, gb, ledger, result, inputs, reasons):
     return stored
 
 
-def failed_notebooks(course, result):
+def failed_notebooks(course: Course, result: JobResult) -> dict[str, bytes]:
     """``{name: bytes}``: the notebooks of a submission that could not be graded, for its feedback.
 
     Each is the student's notebook (the blank release notebook if it is missing, unreadable, or a link, which is
@@ -327,7 +340,7 @@ def failed_notebooks(course, result):
     return out
 
 
-def failure_in_words(result):
+def failure_in_words(result: JobResult) -> str:
     """One sentence on why a job timed out or failed, for the student's feedback and the instructor's report."""
     if result.status == TIMEOUT:
         return "Grading it took longer than the time allowed for one hand-in, and it was stopped."

@@ -33,28 +33,28 @@ class Course:
         self.coursedir.root = str(self.root)
 
     @property
-    def db_url(self):
+    def db_url(self) -> str:
         return self.coursedir.db_url
 
     @property
-    def course_id(self):
+    def course_id(self) -> str:
         return self.coursedir.course_id
 
-    def path(self, kind, student, assignment):
+    def path(self, kind: str, student: str, assignment: str) -> Path:
         """``<root>/<kind>/<student>/<assignment>`` laid out as the course configures it."""
         directory = getattr(self.coursedir, f"{kind}_directory")
         return Path(self.coursedir.format_path(directory, student, assignment))
 
-    def students(self, assignment):
+    def students(self, assignment: str) -> list[str]:
         """Ids of the students who handed in ``assignment``, sorted."""
         submitted = Path(self.coursedir.format_path(self.coursedir.submitted_directory, ".", "."))
         return sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir()) if submitted.is_dir() else []
 
-    def assignment_files(self, assignment):
+    def assignment_files(self, assignment: str) -> dict[str, bytes]:
         """The assignment's ``source/`` and ``release/`` files, by course-relative path."""
         return {**folder_files(self.root, f"source/{assignment}"), **folder_files(self.root, f"release/{assignment}")}
 
-    def hand_in(self, assignment, student):
+    def hand_in(self, assignment: str, student: str) -> dict[str, bytes]:
         """The student's ``submitted/`` files, by course-relative path, read without following any link
         (:func:`~course_grader.handin_files.read_handin`: refusal notes in place of linked notebooks)."""
         folder = self.path("submitted", student, assignment)
@@ -64,14 +64,14 @@ class Course:
         base = folder.relative_to(self.root)
         return {str(base / relative): content for relative, content in files.items()}
 
-    def job_files(self, assignment, student):
+    def job_files(self, assignment: str, student: str) -> dict[str, bytes]:
         """What a job needs of the course, by course-relative path: the assignment's ``source/`` and
         ``release/`` files, the student's ``submitted/`` files and the extensions (for the late policy)."""
         extensions = self.root / EXTENSIONS_FILE
         extra = {EXTENSIONS_FILE: extensions.read_bytes()} if extensions.is_file() else {}
         return {**self.assignment_files(assignment), **self.hand_in(assignment, student), **extra}
 
-    def default_timeout(self, assignment):
+    def default_timeout(self, assignment: str) -> float:
         """A job's budget: each notebook's own budget and one more cell, plus a minute for nbgrader itself."""
         grading = self.config.get("GradingExecute", {})
         execute = self.config.get("Execute", {})

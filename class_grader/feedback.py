@@ -21,15 +21,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from nbgrader.api import MissingEntry
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.coursedir import CourseDirectory
 
 
-def feedback_folder(coursedir, student, assignment):
+def feedback_folder(coursedir: CourseDirectory, student: str, assignment: str) -> Path:
     """``feedback/<student>/<assignment>`` of the course (a :class:`~nbgrader.coursedir.CourseDirectory`)."""
     return Path(coursedir.format_path(coursedir.feedback_directory, student, assignment))
 
 
-def store_feedback(coursedir, student, assignment, files):
+def store_feedback(coursedir: CourseDirectory, student: str, assignment: str, files: dict[str, bytes]) -> None:
     """Replace the submission's ``feedback/`` folder with ``files`` ({relative path: bytes}).
 
     The files get the permissions ``generate_feedback`` gives them (``664`` in a group-shared course,
@@ -48,7 +49,7 @@ def store_feedback(coursedir, student, assignment, files):
         path.chmod(mode)
 
 
-def has_manual_marks(gb, assignment, student):
+def has_manual_marks(gb: Gradebook, assignment: str, student: str) -> bool:
     """Whether the course's gradebook holds a manual score, a manual comment or extra credit for the submission.
 
     Parameters
@@ -66,7 +67,7 @@ def has_manual_marks(gb, assignment, student):
         any(comment.manual_comment for notebook in submission.notebooks for comment in notebook.comments)
 
 
-def generate_feedback(root, env, submissions):
+def generate_feedback(root: Path, env: dict[str, str], submissions: list[tuple[str, str]]) -> list[str]:
     """Run the course's ``nbgrader generate_feedback <assignment> --student <student> --force`` for each.
 
     Parameters

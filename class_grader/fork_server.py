@@ -26,7 +26,7 @@ import time
 import traceback
 
 
-def preload():
+def preload() -> None:
     """Import what every grading job needs, once, before any fork."""
     import nbconvert  # noqa: F401
     import nbgrader.apps.nbgraderapp  # noqa: F401
@@ -47,7 +47,7 @@ def preload():
     warm_up()
 
 
-def warm_up():
+def warm_up() -> None:
     """Render one small page with the course's feedback exporter, writing nothing.
 
     The regular expressions, lexers and CSS selectors that a feedback page needs are compiled on first use
@@ -109,7 +109,7 @@ def _wait(pid, parent):
         time.sleep(0.05)
 
 
-def main():
+def main() -> None:
     parent = os.getppid()
     # the protocol has stdout to itself; anything printed while importing goes to stderr
     answers = os.fdopen(os.dup(1), "w", buffering=1)

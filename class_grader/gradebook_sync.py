@@ -57,7 +57,7 @@ class SubmissionMarks:
     notebooks: dict
 
 
-def assignment_gradebook(db_url, course_id, assignment):
+def assignment_gradebook(db_url: str, course_id: str, assignment: str) -> bytes:
     """A SQLite gradebook, as bytes, that holds one assignment of the course and nothing else.
 
     It carries what ``autograde`` reads: the due date, the notebooks and their kernelspecs, and
@@ -98,7 +98,7 @@ def assignment_gradebook(db_url, course_id, assignment):
         return path.read_bytes()
 
 
-def read_submission(db_url, assignment, student):
+def read_submission(db_url: str, assignment: str, student: str) -> SubmissionMarks:
     """The marks autograde wrote for one submission, as :class:`SubmissionMarks`."""
     with Gradebook(db_url) as gb:
         submission = gb.find_submission(assignment, student)
@@ -110,7 +110,7 @@ def read_submission(db_url, assignment, student):
         return SubmissionMarks(timestamp=submission.timestamp, notebooks=notebooks)
 
 
-def write_submission(gb, assignment, student, marks):
+def write_submission(gb: Gradebook, assignment: str, student: str, marks: SubmissionMarks) -> None:
     """Write one submission's marks into the course's gradebook, in one transaction.
 
     As in a serial ``nbgrader autograde --create``: the student is created if unknown, the
@@ -143,7 +143,7 @@ def write_submission(gb, assignment, student, marks):
 FAILED_COMMENT = "Not graded automatically: {message}"
 
 
-def write_failed_submission(gb, assignment, student, message):
+def write_failed_submission(gb: Gradebook, assignment: str, student: str, message: str) -> None:
     """Record a submission whose grading job timed out or failed, in one transaction.
 
     As :func:`write_submission` (same parameters), but every grade gets ``auto_score`` 0 and needs manual

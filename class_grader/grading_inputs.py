@@ -20,6 +20,8 @@ import hashlib
 from importlib import import_module, metadata
 from pathlib import Path
 
+from nbgrader.api import Gradebook
+
 from course_grader import extensions
 
 #: Kind of input -> what the summary says when it changed.
@@ -53,7 +55,7 @@ def files_digest(files: dict) -> str:
     return _sha(*(path.encode() + b"\0" + files[path] for path in sorted(files)))
 
 
-def grading_code_digest(folders=None) -> str:
+def grading_code_digest(folders: dict[str, Path] | None = None) -> str:
     """A SHA-256 of the installed grading code (:data:`GRADING_PACKAGES`' Python files) and nbgrader's version.
 
     Parameters
@@ -71,7 +73,7 @@ def grading_code_digest(folders=None) -> str:
     return _sha(*parts)
 
 
-def assignment_digest(gb, assignment: str, files: dict) -> str:
+def assignment_digest(gb: Gradebook, assignment: str, files: dict) -> str:
     """A SHA-256 of the assignment's files and its gradebook record (cells, points, locked sources).
 
     Parameters
@@ -92,13 +94,13 @@ def assignment_digest(gb, assignment: str, files: dict) -> str:
     return _sha(files_digest(files).encode(), "\n".join(record).encode())
 
 
-def due_date(gb, assignment: str) -> str:
+def due_date(gb: Gradebook, assignment: str) -> str:
     """The assignment's due date as nbgrader stores it (naive UTC), or ``none``."""
     due = gb.find_assignment(assignment).duedate
     return due.isoformat() if due else "none"
 
 
-def extension(root, assignment: str, student: str) -> str:
+def extension(root: str | Path, assignment: str, student: str) -> str:
     """The student's extension in hours, as text."""
     return f"{extensions.hours(root, assignment, student):g}"
 

@@ -52,7 +52,7 @@ class Job:
     digest: str
 
     @property
-    def key(self):
+    def key(self) -> tuple[str, str]:
         return (self.assignment, self.student)
 
 
@@ -101,11 +101,11 @@ class JobResult:
     phases: dict = field(default_factory=dict)
 
     @property
-    def key(self):
+    def key(self) -> tuple[str, str]:
         return (self.assignment, self.student)
 
 
-def job_digest(config, files):
+def job_digest(config: str, files: dict[str, bytes]) -> str:
     """A SHA-256 of the configuration text and the files (paths and contents)."""
     h = hashlib.sha256(config.encode())
     for path in sorted(files):
@@ -113,7 +113,7 @@ def job_digest(config, files):
     return h.hexdigest()
 
 
-def folder_files(root, relative):
+def folder_files(root: str | Path, relative: str) -> dict[str, bytes]:
     """{``relative/<path>``: bytes} of every file under ``root/relative`` (no symbolic links followed)."""
     base = Path(root) / relative
     out = {}

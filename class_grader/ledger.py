@@ -12,11 +12,12 @@ feedback that say so) and tried again only when asked, or when an input changed.
 
 import json
 import os
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
 from class_grader.grading_inputs import changed
-from class_grader.job import GRADED
+from class_grader.job import GRADED, JobResult
 
 
 class Ledger:
@@ -36,11 +37,12 @@ class Ledger:
     def _key(assignment, student):
         return f"{assignment}/{student}"
 
-    def entry(self, assignment, student):
+    def entry(self, assignment: str, student: str) -> dict | None:
         """The last recorded job of a submission (a dict), or None."""
         return self.entries.get(self._key(assignment, student))
 
-    def reasons(self, assignment, student, inputs, autograded, retry_failed=False):
+    def reasons(self, assignment: str, student: str, inputs: dict[str, str], autograded: Path,
+                retry_failed: bool = False) -> list[str]:
         """Why this submission must be graded (a list of phrases), or [] if it is up to date.
 
         Parameters
@@ -61,7 +63,7 @@ class Ledger:
             why = ["autograded/ folder missing"]
         return why
 
-    def record(self, result, inputs=None, reasons=()):
+    def record(self, result: JobResult, inputs: dict[str, str] | None = None, reasons: Iterable[str] = ()) -> None:
         """Record a :class:`~class_grader.job.JobResult` graded from ``inputs`` (for ``reasons``); save."""
         self.entries[self._key(result.assignment, result.student)] = {
             "assignment": result.assignment, "student": result.student, "digest": result.digest,
@@ -73,7 +75,7 @@ class Ledger:
         partial.write_text(json.dumps(self.entries, indent=1, sort_keys=True))
         os.replace(partial, self.path)
 
-    def problems(self, assignments=None):
+    def problems(self, assignments: Iterable[str] | None = None) -> list[dict]:
         """Entries whose last job timed out or failed, in order."""
         return [e for _, e in sorted(self.entries.items())
                 if e["status"] != GRADED and (assignments is None or e["assignment"] in assignments)]

@@ -25,6 +25,8 @@ import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.utils import is_grade
 
+from class_grader.course import Course
+from class_grader.ledger import Ledger
 from course_checks import manifest
 from course_grader import extensions
 from course_grader.grading_state import verdict
@@ -36,18 +38,18 @@ _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\w.])", re.IGNORECASE)
 
 
-def message_template(line):
+def message_template(line: str) -> str:
     """A check's message with its data values replaced (``index 3 is out of bounds`` -> ``index N ...``)."""
     return _NUMBER.sub("N", _QUOTED.sub("'…'", line))
 
 
-def first_line(message):
+def first_line(message: str | None) -> str:
     """The first non-blank line of a grader's message, or a phrase saying there is none."""
     lines = [line for line in (message or "").strip().splitlines() if line.strip()]
     return lines[0].strip() if lines else "(no message: the cell did not run)"
 
 
-def failed_grade_cells(folder):
+def failed_grade_cells(folder: str | Path) -> dict[str, str]:
     """grade_id -> the message of each grade cell that the grader judged failed, in the autograded notebooks in
     ``folder`` (the verdicts :func:`course_grader.grading_state.set_verdict` wrote)."""
     out = {}
@@ -59,7 +61,7 @@ def failed_grade_cells(folder):
     return out
 
 
-def assignment_summary(course, assignment):
+def assignment_summary(course: Course, assignment: str) -> dict:
     """What the report shows of one assignment, as data.
 
     Returns
@@ -167,7 +169,7 @@ ADVICE = {
 }
 
 
-def student_rows(course, summaries, ledger):
+def student_rows(course: Course, summaries: dict, ledger: Ledger) -> list:
     """Per student, per assignment: ``{student: {assignment: {...}}}`` with the score, the maximum, the late
     penalty in points, the extension in hours, the grading status and the feedback pages (course-relative)."""
     extra = extensions.load(course.root)
@@ -200,7 +202,7 @@ def _cell_html(mark):
     return f"<td class='n'>{text}{'<br>' + ', '.join(notes) if notes else ''}{'<br>' + links if links else ''}</td>"
 
 
-def render_report(course_name, summaries, problems, students=None):
+def render_report(course_name: str, summaries: dict, problems: list, students: list | None = None) -> str:
     """The report's HTML from :func:`assignment_summary` of each assignment, the ledger's problems and
     :func:`student_rows`."""
     e = html.escape
@@ -256,13 +258,13 @@ def render_report(course_name, summaries, problems, students=None):
     return "".join(parts)
 
 
-def gradebook_assignments(course):
+def gradebook_assignments(course: Course) -> list[str]:
     """Names of every assignment in the course's gradebook, by due date then name."""
     with Gradebook(course.db_url, course.course_id) as gb:
         return [a.name for a in by_due_date(gb.assignments)]
 
 
-def write_report(course, ledger, path):
+def write_report(course: Course, ledger: Ledger, path: Path) -> Path:
     """Write the term's report (HTML at ``path``, ``report.json`` beside it) and return the HTML's path.
 
     Parameters

@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 from class_grader.gradebook_sync import read_submission
-from class_grader.job import FAILED, GRADED, TIMEOUT, JobResult, folder_files
+from class_grader.job import FAILED, GRADED, TIMEOUT, Job, JobResult, folder_files
 
 
-def nbgrader_env(extra=None):
+def nbgrader_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for nbgrader: this interpreter's bin/ first on PATH (nbgrader shells out to alembic)."""
     env = {**os.environ, **(extra or {})}
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
@@ -125,7 +125,7 @@ def _nbgrader(folder, args, timeout):
     return code, (log.read_text(errors="replace") if log.exists() else "")
 
 
-def grade_job(job):
+def grade_job(job: Job) -> JobResult:
     """Grade one submission with ``nbgrader autograde``, then make its feedback, in a course folder of its own.
 
     Parameters

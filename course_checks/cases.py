@@ -53,7 +53,7 @@ class Outcome:
     calls: list = field(default_factory=list)
 
 
-def same(a, b):
+def same(a: object, b: object) -> bool:
     """True if two argument values are equal (arrays compared exactly, nan == nan; containers recursively)."""
     if isinstance(a, (tuple, list)) or isinstance(b, (tuple, list)):
         return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
@@ -72,6 +72,6 @@ def same(a, b):
         return False
 
 
-def close(got, expected):
+def close(got: np.ndarray, expected: np.ndarray) -> bool:
     """The course's comparison: ``rtol=1e-7, atol=1e-10``, same nan/inf pattern."""
     return bool(np.allclose(got, expected, rtol=RTOL, atol=ATOL))

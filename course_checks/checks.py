@@ -24,14 +24,16 @@ import functools
 import importlib
 import inspect
 import os
+from collections.abc import Callable, Iterable
 
 from course_checks import manifest, protocol
+from course_checks.cases import Case, Outcome
 from course_checks.judging import judge_helper_errors
-from course_checks.modes import LOCAL, Recording
+from course_checks.modes import LOCAL, Local, Recording, Replaying
 from course_checks.reference import HelperRaised, decode_calls, judging_with
 
 
-def entry_point(check_fn, exercise):
+def entry_point(check_fn: Callable, exercise: str) -> Callable:
     """The hidden-test entry point for ``check_fn``: records outcomes when the grader asks for it.
 
     Outside grading (no ``NN_GRADER_RECORDS`` in the environment) it is
@@ -59,7 +61,8 @@ def entry_point(check_fn, exercise):
     return entry
 
 
-def run(func, case, helpers=(), call=None, mode=LOCAL):
+def run(func: Callable | None, case: Case, helpers: Iterable[str] = (), call: Callable | None = None,
+        mode: Local | Replaying = LOCAL) -> Outcome:
     """Call ``func`` on copies of the case's arguments and record the outcome.
 
     Floating-point overflow, division by zero and invalid operations become
@@ -91,7 +94,7 @@ def run(func, case, helpers=(), call=None, mode=LOCAL):
     return mode.outcome(func, case, helpers, call)
 
 
-def exercise_check(name):
+def exercise_check(name: str) -> Callable:
     """The check of exercise ``name``, in the shape every check has: ``check_<name>(func, part, seed=0)``.
 
     The exercise's topic module (:mod:`course_checks.<topic>`) provides
@@ -122,7 +125,9 @@ def exercise_check(name):
     return check_fn
 
 
-def run_and_judge(func, name, cases, judge, helpers=None, call=None, mode=LOCAL):
+def run_and_judge(func: Callable | None, name: str, cases: list[Case], judge: Callable,
+                  helpers: Iterable[str] | None = None, call: Callable | None = None,
+                  mode: Local | Replaying = LOCAL) -> None:
     """Run ``func`` on every case and judge each outcome in turn.
 
     Parameters
@@ -169,7 +174,7 @@ def run_and_judge(func, name, cases, judge, helpers=None, call=None, mode=LOCAL)
                 f"  input: {case.label}\n  hint: if a check of {' or '.join(used)} fails, fix it first") from None
 
 
-def ensure_student_code(func, name, mode=LOCAL):
+def ensure_student_code(func: Callable, name: str, mode: Local | Replaying = LOCAL) -> None:
     """Fail if ``func`` is, wraps or reaches the reference solution.
 
     A function defined in ``solutions_lib``, a function whose code refers to
@@ -182,7 +187,7 @@ def ensure_student_code(func, name, mode=LOCAL):
     mode.student_code(func, name)
 
 
-def ensure_no_loops(func, name, skip=(), mode=LOCAL):
+def ensure_no_loops(func: Callable, name: str, skip: Iterable[str] = (), mode: Local | Replaying = LOCAL) -> None:
     """Fail if ``func``, or anything of the student's it reaches, has a Python loop (see :mod:`.loop_ban`).
 
     Outside grading the code is read back from the running namespace

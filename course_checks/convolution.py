@@ -9,7 +9,7 @@ assigned instead of added where windows overlap), never by showing the answer.
 
 import numpy as np
 
-from course_checks.cases import Case, close
+from course_checks.cases import Case, Outcome, close
 from course_checks.judging import fail, judge_error, judge_forward, judge_hygiene, judge_outputs
 from course_checks.reference import reference
 
@@ -54,7 +54,7 @@ def _describe(x_shape, w_shape, stride, pad):
     return f"x of shape {x_shape}, w {w_shape}, b ({w_shape[0]},), stride={stride}, pad={pad}{note}"
 
 
-def layer_cases(seed=0, part="values"):
+def layer_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """(x, w, b) with keyword stride and pad; part ``"values"`` (stride 1, pad 0), ``"stride_pad"`` or ``"all"``."""
     rng = np.random.default_rng(seed)
     shapes = {"values": _PLAIN, "stride_pad": _STRIDED, "all": _PLAIN + _STRIDED}[part]
@@ -67,7 +67,7 @@ def layer_cases(seed=0, part="values"):
     return cases
 
 
-def backward_cases(seed=0, part="values"):
+def backward_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """(dout, cache) pairs, the cache from the reference forward pass."""
     rng = np.random.default_rng(seed)
     cases = []
@@ -83,7 +83,7 @@ def backward_cases(seed=0, part="values"):
 
 # --- conv_output_size and zero_pad ----------------------------------------------------------------
 
-def conv_output_size_cases(seed=0, part="values"):
+def conv_output_size_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Sizes, kernels, strides 1 to 3 (some not dividing evenly) and pads 0 to 3."""
     return [Case(f"size={s}, kernel={k}, stride={st}, pad={p}" +
                  (" (the stride does not divide evenly)" if (s + 2 * p - k) % st else ""),
@@ -92,7 +92,7 @@ def conv_output_size_cases(seed=0, part="values"):
                                 (4, 4, 1, 0), (3, 5, 1, 1), (9, 2, 3, 3), (31, 3, 2, 1)]]
 
 
-def judge_conv_output_size(name, case, outcome):
+def judge_conv_output_size(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``conv_output_size`` outcome with the reference, naming the likeliest slip."""
     judge_error(name, case, outcome, ERROR_HINTS)
     got, (size, kernel), stride, pad = outcome.value, case.args, case.kwargs["stride"], case.kwargs["pad"]
@@ -114,14 +114,14 @@ def judge_conv_output_size(name, case, outcome):
          "count the window starts 0, stride, 2*stride, ... that leave room for the whole kernel")
 
 
-def zero_pad_cases(seed=0, part="values"):
+def zero_pad_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Inputs of several shapes with pad 0 to 3."""
     rng = np.random.default_rng(seed)
     return [Case(f"x of shape {s}, pad={p}", (rng.standard_normal(s), p))
             for s, p in [((2, 3, 4, 5), 1), ((1, 2, 3, 3), 2), ((3, 1, 2, 4), 0), ((2, 2, 1, 1), 3)]]
 
 
-def judge_zero_pad(name, case, outcome):
+def judge_zero_pad(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``zero_pad`` outcome with the reference."""
     x, pad = case.args
     judge_error(name, case, outcome, ERROR_HINTS)
@@ -198,7 +198,7 @@ def _judge_out_shape(name, case, out, expected):
     fail(name, case, problem, _FORMULA)
 
 
-def judge_conv_forward(name, case, outcome):
+def judge_conv_forward(name: str, case: Case, outcome: Outcome) -> None:
     """Judge ``(out, cache)`` of a forward pass, naming the likeliest mistake behind a wrong shape or value."""
     x, w, b = case.args
     stride, pad = case.kwargs["stride"], case.kwargs["pad"]
@@ -239,7 +239,7 @@ def _diagnose_forward(name, case, out, expected):
          "entries and the filter entries are flattened in the same (c, k, l) order")
 
 
-def conv_forward_fast_cases(seed=0, part="values"):
+def conv_forward_fast_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Every case of the naive exercise, strided and padded ones included, for each part."""
     return layer_cases(seed, "all")
 
@@ -284,7 +284,7 @@ def _judge_backward_shapes(name, case, outcome):
              "each bias b[f] is used at every sample and every output position: db sums dout over axes (0, 2, 3)")
 
 
-def judge_conv_backward(name, case, outcome):
+def judge_conv_backward(name: str, case: Case, outcome: Outcome) -> None:
     """Judge ``(dx, dw, db)`` of a backward pass."""
     judge_error(name, case, outcome, ERROR_HINTS)
     _judge_backward_shapes(name, case, outcome)
@@ -330,7 +330,7 @@ def _diagnose_backward(name, case, outcome, expected):
             fail(name, case, "dw is flipped", "dw[f, c, k, l] pairs with xp[n, c, i*stride + k, j*stride + l]: no flip")
 
 
-def conv_backward_fast_cases(seed=0, part="values"):
+def conv_backward_fast_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Every case of the naive exercise, strided and padded ones included, for each part."""
     return backward_cases(seed, "all")
 

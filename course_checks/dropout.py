@@ -18,9 +18,11 @@ fails is bounded below, per case:
   all equal has probability below ``0.68^59700``.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 
-from course_checks.cases import Case, close
+from course_checks.cases import Case, Outcome, close
 from course_checks.judging import fail, judge_array, judge_error, judge_hygiene, judge_outputs, judge_pair
 from course_checks.reference import reference
 
@@ -36,7 +38,7 @@ def _activations(rng, shape):
     return x + 0.1 * np.sign(x)
 
 
-def call_dropout_forward(func):
+def call_dropout_forward(func: Callable) -> Callable:
     """Call ``func`` as a case asks: with ``seeds=(a,)`` once with ``default_rng(a)``; with ``seeds=(a, b)``
     twice with ``default_rng(a)`` and once with ``default_rng(b)``; with ``seeds=()`` once with ``rng=None``.
 
@@ -52,7 +54,7 @@ def call_dropout_forward(func):
     return draws
 
 
-def dropout_forward_cases(seed=0, part="values"):
+def dropout_forward_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Inputs for ``dropout_forward``.
 
     Parameters
@@ -141,7 +143,7 @@ def _judge_pair(name, case, got):
          "the mask you return must be the one you applied")
 
 
-def judge_dropout_forward(name, case, outcome):
+def judge_dropout_forward(name: str, case: Case, outcome: Outcome) -> None:
     """Judge one ``dropout_forward`` case (its outcome holds every call's result; see :func:`call_dropout_forward`)."""
     judge_error(name, case, outcome)
     if case.raises is not None:
@@ -173,7 +175,7 @@ def judge_dropout_forward(name, case, outcome):
                  "p is the probability of dropping a unit (PyTorch's convention): keep it when rng.random() >= p")
 
 
-def dropout_backward_cases(seed=0, part="values"):
+def dropout_backward_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """``(dout, (mask, p))`` from training passes, 1-D to 3-D, and ``p = 0`` last."""
     if part != "values":
         raise ValueError(f"part must be 'values', got {part!r}")
@@ -186,7 +188,7 @@ def dropout_backward_cases(seed=0, part="values"):
     return cases
 
 
-def judge_dropout_backward(name, case, outcome):
+def judge_dropout_backward(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``dropout_backward`` outcome with the reference, naming the likeliest slip."""
     dout, (mask, p) = case.args
     expected = ref.dropout_backward(*case.args)

@@ -5,7 +5,7 @@ The checks themselves are generated from the manifest (:func:`course_checks.chec
 
 import numpy as np
 
-from course_checks.cases import Case
+from course_checks.cases import Case, Outcome
 from course_checks.judging import fail, judge_array, judge_error, judge_hygiene
 from course_checks.reference import reference
 
@@ -20,7 +20,7 @@ def _labels(rng, n, k, *, all_present=True, dtype=np.int64):
     return y.astype(dtype)
 
 
-def one_hot_cases(seed=0, part="values"):
+def one_hot_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Inputs for ``one_hot``.
 
     Parameters
@@ -61,7 +61,7 @@ def one_hot_cases(seed=0, part="values"):
     raise ValueError(f"part must be 'values' or 'num_classes', got {part!r}")
 
 
-def judge_one_hot(name, case, outcome):
+def judge_one_hot(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``one_hot`` (or ``one_hot_broadcast``) outcome with the reference."""
     judge_error(name, case, outcome, {"out of bounds for axis 1": (
         "the result has too few columns for these labels: its width is num_classes, or y.max() + 1 "
@@ -98,7 +98,7 @@ def judge_one_hot(name, case, outcome):
 judge_one_hot_broadcast = judge_one_hot
 
 
-def one_hot_broadcast_cases(seed=0, part="values"):
+def one_hot_broadcast_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Inputs for ``one_hot_broadcast(y, num_classes)``: always an explicit K (one part, ``"values"``)."""
     rng = np.random.default_rng(seed)
     cases = []
@@ -108,7 +108,7 @@ def one_hot_broadcast_cases(seed=0, part="values"):
     return cases
 
 
-def encode_labels_cases(seed=0, part="ints"):
+def encode_labels_cases(seed: int = 0, part: str = "ints") -> list[Case]:
     """Inputs for ``encode_labels``.
 
     Parameters
@@ -139,7 +139,7 @@ def encode_labels_cases(seed=0, part="ints"):
     raise ValueError(f"part must be 'ints' or 'any', got {part!r}")
 
 
-def judge_encode_labels(name, case, outcome):
+def judge_encode_labels(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``encode_labels`` outcome with the reference."""
     judge_error(name, case, outcome, {"unsupported operand": "labels may be strings or bools: "
                                       "do not do arithmetic on them; find the distinct values instead"})

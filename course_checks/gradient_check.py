@@ -8,11 +8,12 @@ wrong step.
 """
 
 import copy
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
-from course_checks.cases import Case
+from course_checks.cases import Case, Outcome
 from course_checks.judging import fail, judge_error, judge_float, judge_hygiene, judge_outputs, judge_pair
 from course_checks.reference import reference
 
@@ -40,7 +41,7 @@ class ClosureLoss:
     def __call__(self, _):
         return float(np.sum(np.exp(0.5 * self.x)) + self.x.ravel() @ self.A @ self.x.ravel())
 
-    def gradient(self):
+    def gradient(self) -> np.ndarray:
         flat = self.x.ravel()
         return (0.5 * np.exp(0.5 * self.x).ravel() + (self.A + self.A.T) @ flat).reshape(self.x.shape)
 
@@ -92,7 +93,7 @@ def _scalar_functions(rng):
     return out
 
 
-def numerical_gradient_cases(seed=0, part="values"):
+def numerical_gradient_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Scalar functions of their argument (``"values"``), or functions that read x through a closure (``"in_place"``).
 
     Each case knows its exact gradient (:attr:`Case.known`).
@@ -160,7 +161,7 @@ def _judge_gradient(name, case, outcome, expected, shape, hint_dout=None):
          "perturb one entry at a time, restore it before the next, and fill the same entry of the gradient")
 
 
-def judge_numerical_gradient(name, case, outcome):
+def judge_numerical_gradient(name: str, case: Case, outcome: Outcome) -> None:
     """Judge a numerical gradient against the case's exact one."""
     _judge_gradient(name, case, outcome, case.known, case.args[1].shape)
 
@@ -200,12 +201,12 @@ def _array_cases(seed, part):
     ]
 
 
-def numerical_gradient_array_cases(seed=0, part="values"):
+def numerical_gradient_array_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """(f, x, dout) cases tagged with the part, each knowing its exact gradient; see :func:`_array_cases`."""
     return [replace(case, tags=frozenset({part}), known=grad) for case, grad in _array_cases(seed, part)]
 
 
-def judge_numerical_gradient_array(name, case, outcome):
+def judge_numerical_gradient_array(name: str, case: Case, outcome: Outcome) -> None:
     """Judge a numerical gradient of sum(f(x) * dout) against the exact one; for views, say why it is 0."""
     f, x, dout = case.args
     if "views" in case.tags:
@@ -221,7 +222,7 @@ def judge_numerical_gradient_array(name, case, outcome):
 
 # --- relative_error -------------------------------------------------------------------------------
 
-def relative_error_cases(seed=0, part="values"):
+def relative_error_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Arrays of several shapes (``"values"``), or zeros and tiny values (``"zeros"``)."""
     rng = np.random.default_rng(seed)
     if part == "values":
@@ -242,7 +243,7 @@ def relative_error_cases(seed=0, part="values"):
             Case("a = 0 and b = 1e-12 at one entry, shape (2,)", (np.array([0.0, 3.0]), np.array([1e-12, 3.0])))]
 
 
-def judge_relative_error(name, case, outcome):
+def judge_relative_error(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``relative_error`` outcome with the reference."""
     judge_error(name, case, outcome, {"only integer": "np.max(a, b) reads b as an axis; the elementwise "
                                       "maximum of two arrays is np.maximum(1e-8, ...)"})
@@ -268,7 +269,7 @@ def judge_relative_error(name, case, outcome):
 
 # --- sparse_gradient_check ------------------------------------------------------------------------
 
-def sparse_gradient_check_cases(seed=0, part="values"):
+def sparse_gradient_check_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """(f, x, analytic_grad, num_checks, rng) with some analytic entries planted wrong."""
     rng = np.random.default_rng(seed)
     cases = []
@@ -298,7 +299,7 @@ def _error_window(true, analytic, spread=1e-6):
     return low, max(ends)
 
 
-def call_sparse_gradient_check(func):
+def call_sparse_gradient_check(func: Callable) -> Callable:
     """Call ``func`` twice, with two copies of the case's generator: the same seed must choose the same indices."""
     def twice(f, x, analytic_grad, num_checks, rng):
         twin = copy.deepcopy(rng)
@@ -341,7 +342,7 @@ def _judge_sparse_result(name, case, outcome, got):
     return indices
 
 
-def judge_sparse_gradient_check(name, case, outcome):
+def judge_sparse_gradient_check(name: str, case: Case, outcome: Outcome) -> None:
     """Judge both calls (see :func:`call_sparse_gradient_check`): each reported error is the error at its index,
     and, for ``"sampling"``, identically seeded generators choose the same indices."""
     judge_error(name, case, outcome)
@@ -383,7 +384,7 @@ def _layer_zoo(rng):
     return {name: (f, b, x.copy(), buggy) for name, (f, b, buggy) in zoo.items()}
 
 
-def find_buggy_layers_cases(seed=0, part="values"):
+def find_buggy_layers_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Two sets of layers the student has never seen, named layer_A0, ...; the buggy ones are the tags."""
     rng = np.random.default_rng(seed)
     zoo = _layer_zoo(rng)
@@ -398,7 +399,7 @@ def find_buggy_layers_cases(seed=0, part="values"):
     return cases
 
 
-def judge_find_buggy_layers(name, case, outcome):
+def judge_find_buggy_layers(name: str, case: Case, outcome: Outcome) -> None:
     """Compare the set of layers flagged with the planted bugs; say when the student's own helpers ran."""
     judge_error(name, case, outcome)
     got = outcome.value
@@ -427,7 +428,7 @@ def judge_find_buggy_layers(name, case, outcome):
 
 # --- softplus_backward ----------------------------------------------------------------------------
 
-def softplus_backward_cases(seed=0, part="values"):
+def softplus_backward_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """(dout, x) with x of several shapes (``"values"``) or near +/-1000 (``"stable"``)."""
     rng = np.random.default_rng(seed)
     if part == "values":
@@ -440,7 +441,7 @@ def softplus_backward_cases(seed=0, part="values"):
     return [Case(label + ", dout of the same shape", (rng.standard_normal(x.shape), x)) for label, x in xs]
 
 
-def judge_softplus_backward(name, case, outcome):
+def judge_softplus_backward(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``softplus_backward`` outcome with the reference; an overflow is named first."""
     if any("overflow" in w for w in outcome.warnings):
         fail(name, case, "np.exp overflowed (it returns inf above about 709)",

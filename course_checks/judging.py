@@ -5,12 +5,15 @@ these. They raise :class:`AssertionError` with the student's message, never the
 expected values, and depend on nothing but :mod:`.cases`.
 """
 
+from collections.abc import Callable
+from typing import NoReturn
+
 import numpy as np
 
-from course_checks.cases import close
+from course_checks.cases import Case, Outcome, close
 
 
-def fail(name, case, problem, hint=None):
+def fail(name: str, case: Case, problem: str, hint: str | None = None) -> NoReturn:
     """Raise the AssertionError a student sees for a failed case."""
     message = f"{name}: {problem}\n  input: {case.label}"
     if hint:
@@ -28,7 +31,7 @@ ERROR_HINTS = {
 }
 
 
-def judge_error(name, case, outcome, hints=None):
+def judge_error(name: str, case: Case, outcome: Outcome, hints: dict[str, str] | None = None) -> None:
     """Judge the exception part of an outcome.
 
     Fails when the function raised unexpectedly, or did not raise the
@@ -56,7 +59,7 @@ def judge_error(name, case, outcome, hints=None):
     fail(name, case, f"raised {text}", hint)
 
 
-def judge_hygiene(name, case, outcome):
+def judge_hygiene(name: str, case: Case, outcome: Outcome) -> None:
     """Fail if the function modified its inputs or emitted warnings."""
     if outcome.mutated:
         fail(name, case, f"modified its input ({', '.join(outcome.mutated)})",
@@ -66,14 +69,14 @@ def judge_hygiene(name, case, outcome):
              "a warning means something overflowed or divided by zero; grade cells must run without warnings")
 
 
-def judge_overflow(name, case, outcome):
+def judge_overflow(name: str, case: Case, outcome: Outcome) -> None:
     """Fail if a floating-point overflow warning was recorded."""
     if any("overflow" in w for w in outcome.warnings):
         fail(name, case, "np.exp overflowed (it returns inf above about 709)",
              "subtract each row's max before exponentiating, so the largest exponent is 0")
 
 
-def judge_array(name, case, got, shape, dtype=np.float64):
+def judge_array(name: str, case: Case, got: object, shape: tuple, dtype: type | None = np.float64) -> None:
     """Fail unless ``got`` is an ndarray of the given shape and dtype."""
     if not isinstance(got, np.ndarray):
         fail(name, case, f"returned {type(got).__name__}, expected a NumPy array of shape {shape}")
@@ -87,7 +90,8 @@ def judge_array(name, case, got, shape, dtype=np.float64):
              "build the result with float arithmetic (np.zeros(...) is float64), or convert with .astype(float)")
 
 
-def judge_float(name, case, got, expected="a float", array_hint=None, nan_hint=None):
+def judge_float(name: str, case: Case, got: object, expected: str = "a float", array_hint: str | None = None,
+                nan_hint: str | None = None) -> float:
     """Return ``got`` as a float, or fail: an array with axes, something not a number, or nan.
 
     ``expected`` says what one number the function should return; the hints
@@ -123,7 +127,8 @@ def _judge_shape(name, case, label, got, expected):
     fail(name, case, problem, "a gradient has the shape of what it differentiates")
 
 
-def judge_outputs(name, case, outcome, expected, labels, hints=None, batch=None):
+def judge_outputs(name: str, case: Case, outcome: Outcome, expected: np.ndarray | tuple | dict, labels: tuple,
+                  hints: dict[str, str] | None = None, batch: int | None = None) -> None:
     """Judge an output that is an array, a tuple of arrays, or a dict of arrays.
 
     Parameters
@@ -176,7 +181,8 @@ def judge_outputs(name, case, outcome, expected, labels, hints=None, batch=None)
         fail(name, case, f"{label} is wrong", hints.get(label))
 
 
-def judge_pair(name, case, got, names=("out", "cache"), hint="return out, cache  (the backward pass gets the cache)"):
+def judge_pair(name: str, case: Case, got: object, names: tuple[str, str] = ("out", "cache"),
+               hint: str = "return out, cache  (the backward pass gets the cache)") -> tuple | list:
     """Fail unless ``got`` is a pair (a tuple or list of two), whose items ``names`` name; return it."""
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         fail(name, case, f"returned {type(got).__name__}, expected a pair ({names[0]}, {names[1]})", hint)
@@ -190,9 +196,12 @@ def _same_item(got, expected):
     return not isinstance(got, np.ndarray) and got == expected
 
 
-def judge_forward(name, case, outcome, expected_out, expected_cache, cache_desc, hint=None, error_hints=None,
-                  judge_shape=None, nonfinite_hint="an exp overflowed: keep every exponent <= 0", diagnose=None,
-                  cache_hint="the cache contents are fixed so that any backward pass can use any forward pass"):
+def judge_forward(name: str, case: Case, outcome: Outcome, expected_out: np.ndarray, expected_cache: object,
+                  cache_desc: str, hint: str | None = None, error_hints: dict[str, str] | None = None,
+                  judge_shape: Callable | None = None,
+                  nonfinite_hint: str = "an exp overflowed: keep every exponent <= 0", diagnose: Callable | None = None,
+                  cache_hint: str = "the cache contents are fixed so that any backward pass can use any forward pass",
+                  ) -> None:
     """Judge a forward pass's ``(out, cache)``: out against the reference, cache against the pinned contents.
 
     Parameters
@@ -235,7 +244,7 @@ def judge_forward(name, case, outcome, expected_out, expected_cache, cache_desc,
         fail(name, case, f"the cache is not {cache_desc}", cache_hint)
 
 
-def judge_helper_errors(name, case, calls):
+def judge_helper_errors(name: str, case: Case, calls: list) -> None:
     """Fail, naming the helper, if one of the student's own graded helpers raised while ``name`` ran.
 
     Such a case cannot be judged on the exercise's own logic: there is no result of the student's helper to

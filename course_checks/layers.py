@@ -4,6 +4,8 @@ For each exercise, ``<exercise>_cases(seed, part)``, ``judge_<exercise>`` and, w
 called in its own way, ``call_<exercise>``; the checks are generated from the manifest.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 
 from course_checks.cases import Case, Outcome, close
@@ -31,7 +33,7 @@ def _away_from_kink(rng, shape):
 
 # --- affine ---------------------------------------------------------------------------------------
 
-def affine_cases(seed=0, part="values"):
+def affine_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """(x, W, b) with N, D, M all different, and a square case."""
     rng = np.random.default_rng(seed)
     out = []
@@ -41,7 +43,7 @@ def affine_cases(seed=0, part="values"):
     return out
 
 
-def judge_affine_forward(name, case, outcome):
+def judge_affine_forward(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``affine_forward`` outcome with the reference."""
     out, cache = ref.affine_forward(*case.args)
     judge_forward(name, case, outcome, out, cache, "(x, W, b), the three inputs in this order",
@@ -51,7 +53,7 @@ def judge_affine_forward(name, case, outcome):
 affine_forward_cases = affine_cases
 
 
-def affine_backward_cases(seed=0, part="values"):
+def affine_backward_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """(dout, cache) pairs for ``affine_backward``."""
     rng = np.random.default_rng(seed)
     return [Case(c.label + f", dout of shape ({c.args[0].shape[0]}, {c.args[1].shape[1]})",
@@ -59,7 +61,7 @@ def affine_backward_cases(seed=0, part="values"):
             for c in affine_cases(seed + 1000)]
 
 
-def judge_affine_backward(name, case, outcome):
+def judge_affine_backward(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``affine_backward`` outcome with the reference."""
     judge_outputs(name, case, outcome, ref.affine_backward(*case.args), ("dx", "dW", "db"), {
         "dx": "dx = dout @ W.T: a matrix product, not an elementwise *",
@@ -70,14 +72,14 @@ def judge_affine_backward(name, case, outcome):
 
 # --- ReLU -----------------------------------------------------------------------------------------
 
-def relu_cases(seed=0, part="values"):
+def relu_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Inputs of several shapes (2-D and 3-D), kept away from 0."""
     rng = np.random.default_rng(seed)
     return [Case(f"x of shape {s}, entries at least 0.05 away from 0", (_away_from_kink(rng, s),))
             for s in [(5, 3), (4, 4), (2, 3, 4), (1, 7)]]
 
 
-def judge_relu_forward(name, case, outcome):
+def judge_relu_forward(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``relu_forward`` outcome with the reference."""
     out, cache = ref.relu_forward(*case.args)
     judge_forward(name, case, outcome, out, cache, "x, the input (pre-activation)",
@@ -89,14 +91,14 @@ def judge_relu_forward(name, case, outcome):
 relu_forward_cases = relu_cases
 
 
-def relu_backward_cases(seed=0, part="values"):
+def relu_backward_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """(dout, x) pairs, with dout's signs independent of x's."""
     rng = np.random.default_rng(seed)
     return [Case(c.label + ", dout of the same shape with independent signs",
                  (rng.standard_normal(c.args[0].shape), c.args[0])) for c in relu_cases(seed + 1000)]
 
 
-def judge_relu_backward(name, case, outcome):
+def judge_relu_backward(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``relu_backward`` outcome with the reference."""
     judge_outputs(name, case, outcome, ref.relu_backward(*case.args), ("dx",), {
         "dx": "dx = dout where the input x (the cache) was positive, 0 elsewhere; "
@@ -105,7 +107,7 @@ def judge_relu_backward(name, case, outcome):
 
 # --- sigmoid --------------------------------------------------------------------------------------
 
-def sigmoid_cases(seed=0, part="values"):
+def sigmoid_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Ordinary inputs, or inputs near +/-1000 (part ``"stable"``)."""
     rng = np.random.default_rng(seed)
     if part == "values":
@@ -116,7 +118,7 @@ def sigmoid_cases(seed=0, part="values"):
             Case("x of shape (3, 3), entries near -1000", (-1000 + rng.standard_normal((3, 3)),))]
 
 
-def judge_sigmoid_forward(name, case, outcome):
+def judge_sigmoid_forward(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``sigmoid_forward`` outcome with the reference."""
     out, cache = ref.sigmoid_forward(*case.args)
     judge_forward(name, case, outcome, out, cache, "out, the output (post-activation)",
@@ -126,7 +128,7 @@ def judge_sigmoid_forward(name, case, outcome):
 sigmoid_forward_cases = sigmoid_cases
 
 
-def sigmoid_backward_cases(seed=0, part="values"):
+def sigmoid_backward_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """(dout, out) pairs, ``out`` a sigmoid's output strictly inside (0, 1)."""
     rng = np.random.default_rng(seed)
     cases = []
@@ -137,7 +139,7 @@ def sigmoid_backward_cases(seed=0, part="values"):
     return cases
 
 
-def judge_sigmoid_backward(name, case, outcome):
+def judge_sigmoid_backward(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``sigmoid_backward`` outcome with the reference."""
     judge_outputs(name, case, outcome, ref.sigmoid_backward(*case.args), ("dx",), {
         "dx": "the cache is the sigmoid's output out (post-activation): dx = dout * out * (1 - out), "
@@ -146,7 +148,7 @@ def judge_sigmoid_backward(name, case, outcome):
 
 # --- softmax cross-entropy ------------------------------------------------------------------------
 
-def judge_softmax_cross_entropy(name, case, outcome):
+def judge_softmax_cross_entropy(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``softmax_cross_entropy`` outcome with the reference."""
     judge_error(name, case, outcome)
     judge_overflow(name, case, outcome)
@@ -171,18 +173,18 @@ XAVIER_VARIANCE_WINDOW = (0.85, 1.15)
 #: course_checks.false_failures).
 XAVIER_MIN_SIZE = 5000
 
-def xavier_uniform_cases(seed=0, part="values"):
+def xavier_uniform_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Fan sizes, square and not, small and large; the generator's seed comes with them."""
     return [Case(f"fan_in={fan_in}, fan_out={fan_out}, rng=np.random.default_rng(...)", (fan_in, fan_out, seed))
             for fan_in, fan_out in [(64, 100), (100, 64), (10, 3), (300, 200)]]
 
 
-def call_xavier_uniform(func):
+def call_xavier_uniform(func: Callable) -> Callable:
     """Call ``func`` twice, each time with a new generator of the case's seed."""
     return lambda fan_in, fan_out, seed: tuple(func(fan_in, fan_out, np.random.default_rng(seed)) for _ in range(2))
 
 
-def judge_xavier_uniform(name, case, outcome):
+def judge_xavier_uniform(name: str, case: Case, outcome: Outcome) -> None:
     """Judge the weights of two calls with identically seeded generators: shape, bounds, spread, reproducibility."""
     fan_in, fan_out, _ = case.args
     judge_error(name, case, outcome)
@@ -214,7 +216,7 @@ def judge_xavier_uniform(name, case, outcome):
 #: or equals an independent second one, with probability 1/n! each (2/13! < 4e-10; the cases have 20 and 23).
 MIN_SHUFFLE_ROWS = 13
 
-def call_iterate_minibatches(func):
+def call_iterate_minibatches(func: Callable) -> Callable:
     """Three passes, every batch materialised: two calls with one generator, then one with a new one of the same
     seed."""
     def passes(X, Y, batch_size, seed):
@@ -224,7 +226,7 @@ def call_iterate_minibatches(func):
     return passes
 
 
-def iterate_minibatches_cases(seed=0, part="coverage"):
+def iterate_minibatches_cases(seed: int = 0, part: str = "coverage") -> list[Case]:
     """Data with identifiable rows: X[i, 0] == i; Y one-hot of i % K; tagged with the part."""
     cases = []
     for n, d, k, batch in [(23, 3, 4, 5), (20, 2, 3, 4), (7, 4, 2, 10), (9, 1, 3, 1)]:
@@ -269,7 +271,7 @@ def _judge_batches(name, case, batches):
     return seen
 
 
-def judge_iterate_minibatches(name, case, outcome):
+def judge_iterate_minibatches(name: str, case: Case, outcome: Outcome) -> None:
     """Judge three passes (see :func:`call_iterate_minibatches`): coverage always, shuffling for that part."""
     judge_error(name, case, outcome)
     judge_hygiene(name, case, outcome)
@@ -288,7 +290,7 @@ def judge_iterate_minibatches(name, case, outcome):
 
 # --- one SGD step -----------------------------------------------------------------------------------
 
-def sgd_cases(seed=0, part="values"):
+def sgd_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """(params, X, Y, learning_rate) for the two-layer ReLU net."""
     rng = np.random.default_rng(seed)
     cases = []
@@ -301,7 +303,7 @@ def sgd_cases(seed=0, part="values"):
     return cases
 
 
-def judge_sgd_step(name, case, outcome):
+def judge_sgd_step(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``sgd_step`` outcome with the reference."""
     params, X, Y, lr = case.args
     loss, new = ref.sgd_step(*case.args)

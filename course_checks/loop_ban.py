@@ -28,6 +28,7 @@ import ast
 import inspect
 import linecache
 import types
+from collections.abc import Callable, Iterable
 
 #: Names that are loops in disguise, whatever module they come from.
 LOOP_NAMES = {"map", "filter", "reduce", "starmap", "vectorize", "frompyfunc", "apply_along_axis",
@@ -44,14 +45,14 @@ UNREADABLE = {"exec", "eval", "compile", "__import__"}
 DYNAMIC_LOOKUPS = {"getattr", "setattr", "hasattr", "delattr"}
 
 
-def loop_ban_message(name, label, kind, line):
+def loop_ban_message(name: str, label: str, kind: str, line: int) -> str:
     """The loop-ban failure of exercise ``name``: ``label`` has a ``kind`` on ``line`` of its definition."""
     return (f"{name}: {label} has a {kind} on line {line} of its definition; "
             "this exercise must be vectorized: use whole-array NumPy operations "
             "(broadcasting, axis=, keepdims=) instead of iterating")
 
 
-def parse(source):
+def parse(source: str) -> ast.Module | None:
     """A cell's AST, IPython magics turned into calls; None if it does not parse."""
     try:
         from IPython.core.inputtransformer2 import TransformerManager
@@ -92,7 +93,7 @@ def _targets(target):
     return []
 
 
-def collect_bindings(trees):
+def collect_bindings(trees: list) -> tuple[dict, dict]:
     """``({name: [Binding, ...]}, {name: [node, ...]})`` from the ASTs of the cells that ran.
 
     The first mapping holds the module-level bindings in notebook order (the
@@ -239,7 +240,7 @@ def _binding_nodes(name, bindings, late):
     return ([found[-1]] if found else []) + [_Binding(name, node, 0) for node in late.get(name, [])]
 
 
-def loop_ban_failure(sources, function, skip=()):
+def loop_ban_failure(sources: list[str], function: str, skip: Iterable[str] = ()) -> str | None:
     """The loop-ban failure of ``function`` read from cell sources, or None.
 
     Parameters
@@ -304,7 +305,7 @@ def _first_use(node, name):
     return (min(lines) - node.lineno + 1) if lines else 1
 
 
-def namespace_sources(func):
+def namespace_sources(func: Callable) -> list[str]:
     """The sources of the cells that defined the functions of ``func``'s namespace, ``func``'s own last.
 
     Outside grading there are no submitted cells to read: the source of every

@@ -46,7 +46,7 @@ class Part:
     cases: str | None = None
 
 
-def vectorized(points, checks):
+def vectorized(points: int, checks: str) -> "Part":
     """The loop-ban part ``"vectorized"``: the ``"values"`` cases again, and no Python loop."""
     return Part("vectorized", points, checks, loop_ban=True, cases="values")
 
@@ -81,18 +81,18 @@ class Exercise:
     loops_allowed_in: tuple | None = None
 
     @property
-    def part_names(self):
+    def part_names(self) -> tuple[str, ...]:
         """The names of the parts, in order."""
         return tuple(part.name for part in self.parts)
 
-    def part(self, name):
+    def part(self, name: str) -> Part:
         """The :class:`Part` called ``name``; ValueError naming the parts there are."""
         for part in self.parts:
             if part.name == name:
                 return part
         raise ValueError(f"part must be one of {self.part_names}, got {name!r}")
 
-    def grade_cell(self, part):
+    def grade_cell(self, part: str) -> str:
         """The grade id of the hidden cell for ``part``."""
         return f"test_{self.name}_{part}"
 
@@ -119,7 +119,7 @@ class Notebook:
     exercises: tuple
     shows: tuple = ()
 
-    def topic_of(self, exercise):
+    def topic_of(self, exercise: Exercise) -> str:
         """The module that holds ``exercise``."""
         return exercise.topic or self.topic
 
@@ -132,7 +132,7 @@ class Assignment:
     notebooks: tuple
 
     @property
-    def exercises(self):
+    def exercises(self) -> list[Exercise]:
         """Every exercise of the assignment, in course order."""
         return [e for nb in self.notebooks for e in nb.exercises]
 
@@ -357,7 +357,7 @@ HOW_GRADED = """\
 """
 
 
-def shows(assignment, notebook):
+def shows(assignment: str, notebook: str) -> frozenset[str]:
     """The grade ids of the cells that only show in ``notebook`` (its name without ``.ipynb``) of ``assignment``."""
     return frozenset(i for a in COURSE if a.name == assignment for nb in a.notebooks
                      if nb.file == f"{notebook}.ipynb" for i in nb.shows)
@@ -368,7 +368,7 @@ def functions() -> dict[str, list[str]]:
     return {a.name: [e.name for e in a.exercises] for a in COURSE}
 
 
-def exercises():
+def exercises() -> dict[str, tuple[Assignment, Notebook, Exercise]]:
     """``{name: (assignment, notebook, exercise)}`` for every exercise, in course order."""
     return {e.name: (a, nb, e) for a in COURSE for nb in a.notebooks for e in nb.exercises}
 
@@ -386,18 +386,18 @@ def exercise_of(grade_id: str) -> str | None:
     return found[0] if found else None
 
 
-def exercise(name):
+def exercise(name: str) -> Exercise:
     """The :class:`Exercise` called ``name``."""
     return exercises()[name][2]
 
 
-def topic(name):
+def topic(name: str) -> str:
     """The module that holds exercise ``name``."""
     _, notebook, found = exercises()[name]
     return notebook.topic_of(found)
 
 
-def loops_allowed_in(name):
+def loops_allowed_in(name: str) -> tuple[str, ...]:
     """The graded helpers whose own loops do not count against exercise ``name``'s loop ban."""
     found = exercise(name)
     if found.loops_allowed_in is not None:
@@ -405,12 +405,12 @@ def loops_allowed_in(name):
     return tuple(e for e in helpers(topic(name)) if e != name)
 
 
-def topics():
+def topics() -> list[str]:
     """The topic modules, in course order, each once."""
     return list(dict.fromkeys(nb.topic_of(e) for a in COURSE for nb in a.notebooks for e in nb.exercises))
 
 
-def helpers(topic):
+def helpers(topic: str) -> tuple[str, ...]:
     """The graded functions a check of ``topic`` may see the student call: those of the notebooks it is in."""
     return tuple(e.name for a in COURSE for nb in a.notebooks if any(nb.topic_of(x) == topic for x in nb.exercises)
                  for e in nb.exercises)

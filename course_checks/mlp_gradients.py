@@ -7,7 +7,7 @@ hidden activations ``h`` (N, H) and the weights; ``compute_gradients`` takes
 
 import numpy as np
 
-from course_checks.cases import Case
+from course_checks.cases import Case, Outcome
 from course_checks.judging import fail, judge_outputs
 from course_checks.reference import reference
 
@@ -25,7 +25,7 @@ def _network(rng, n, d, hidden, k):
     return X, y, theta
 
 
-def network_cases(seed=0, part="values"):
+def network_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """(X, y, theta) for compute_gradients: N != D != H != K, and all equal."""
     rng = np.random.default_rng(seed)
     cases = []
@@ -36,7 +36,7 @@ def network_cases(seed=0, part="values"):
     return cases
 
 
-def step_cases(seed=0, part="values"):
+def step_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Error signals G (N, K), hidden activations h (N, H, with zeros), and W2 / X for the step functions."""
     rng = np.random.default_rng(seed)
     cases = []
@@ -74,7 +74,7 @@ def _step_cases(function):
 grad_b2_cases, grad_W2_cases, grad_b1_cases, grad_W1_cases = (_step_cases(f) for f in _STEP_ARGS)
 
 
-def judge_step(name, case, outcome):
+def judge_step(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one outcome of the step exercise ``name`` (``grad_b2``, ...) with the reference."""
     label = name.replace("grad_", "dJ/d")
     judge_outputs(name, case, outcome, getattr(ref, name)(*case.args), (label,), {label: _STEP_HINTS[name]},
@@ -84,7 +84,7 @@ def judge_step(name, case, outcome):
 judge_grad_b2 = judge_grad_W2 = judge_grad_b1 = judge_grad_W1 = judge_step
 
 
-def judge_compute_gradients(name, case, outcome):
+def judge_compute_gradients(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``compute_gradients`` outcome with the reference."""
     X, y, theta = case.args
     expected = ref.compute_gradients(X, y, theta)

@@ -9,8 +9,10 @@ seed and records it (:mod:`.protocol`); :class:`Replaying` (the grader, see
 judges decide with pristine code.
 """
 
+from collections.abc import Callable, Iterable
+
 from course_checks import protocol, records
-from course_checks.cases import Outcome, same
+from course_checks.cases import Case, Outcome, same
 from course_checks.running import run_here
 from course_checks.student_code import no_loops_here, student_code_here
 
@@ -20,15 +22,16 @@ class Local:
 
     judges = True
 
-    def outcome(self, func, case, helpers=(), call=None):
+    def outcome(self, func: Callable | None, case: Case, helpers: Iterable[str] = (),
+                call: Callable | None = None) -> Outcome:
         """What ``func`` does on ``case`` (see :func:`course_checks.checks.run`)."""
         return run_here(func, case, helpers, call)[0]
 
-    def student_code(self, func, name):
+    def student_code(self, func: Callable | None, name: str) -> None:
         """The rule of :func:`~course_checks.checks.ensure_student_code`, read from the running function."""
         student_code_here(func, name)
 
-    def no_loops(self, func, name, skip=()):
+    def no_loops(self, func: Callable | None, name: str, skip: Iterable[str] = ()) -> None:
         """The loop ban of :func:`~course_checks.checks.ensure_no_loops`, read from the running namespace."""
         no_loops_here(func, name, skip)
 
@@ -55,20 +58,21 @@ class Recording(Local):
     def __init__(self, exercise, part, seed):
         self.record = protocol.new_record(exercise, part, seed)
 
-    def outcome(self, func, case, helpers=(), call=None):
+    def outcome(self, func: Callable | None, case: Case, helpers: Iterable[str] = (),
+                call: Callable | None = None) -> Outcome:
         outcome, args, kwargs = run_here(func, case, helpers, call)
         self.record["outcomes"].append(protocol.new_entry(
             case.label, records.digest(case), records.encode(outcome.value), records.encode_error(outcome.error),
             outcome.mutated, outcome.warnings, [records.encode(a) for a in [*args, *kwargs.values()]], outcome.calls))
         return outcome
 
-    def student_code(self, func, name):
+    def student_code(self, func: Callable | None, name: str) -> None:
         try:
             student_code_here(func, name)
         except AssertionError as failure:
             self.record["flags"].append(str(failure))
 
-    def no_loops(self, func, name, skip=()):
+    def no_loops(self, func: Callable | None, name: str, skip: Iterable[str] = ()) -> None:
         pass
 
 
@@ -99,22 +103,23 @@ class Replaying:
         self.entries, self.used = entries, 0
         self._student_code, self._no_loops, self.flags = student_code, no_loops, list(flags)
 
-    def outcome(self, func, case, helpers=(), call=None):
+    def outcome(self, func: Callable | None, case: Case, helpers: Iterable[str] = (),
+                call: Callable | None = None) -> Outcome:
         """The recorded outcome for ``case``; ``func`` is not called (see :meth:`next`)."""
         return self.next(case)
 
-    def student_code(self, func, name):
+    def student_code(self, func: Callable | None, name: str) -> None:
         """A kernel's flag fails the check (a kernel can hide a flag, never invent a pass); then the grader's rule."""
         if self.flags:
             raise AssertionError(self.flags[0])
         if self._student_code:
             self._student_code(name)
 
-    def no_loops(self, func, name, skip=()):
+    def no_loops(self, func: Callable | None, name: str, skip: Iterable[str] = ()) -> None:
         if self._no_loops:
             self._no_loops(name, tuple(skip))
 
-    def next(self, case):
+    def next(self, case: Case) -> Outcome:
         """The recorded outcome for ``case``; RecordError if missing, malformed or for other inputs.
 
         Whether the function modified its arguments is decided here, by

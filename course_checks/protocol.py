@@ -22,6 +22,7 @@ on anything else. The grader then decodes the values and judges them
 
 import json
 import os
+from collections.abc import Iterable
 
 from course_checks.records import RecordError
 
@@ -42,13 +43,14 @@ def new_record(exercise: str, part: str, seed: int) -> dict:
     return {"exercise": exercise, "part": part, "seed": seed, "outcomes": [], "flags": []}
 
 
-def new_entry(label: str, digest: str, value, error, mutated, warnings, after, calls) -> dict:
+def new_entry(label: str, digest: str, value: dict, error: dict | None, mutated: Iterable[str], warnings: Iterable[str],
+              after: Iterable[dict], calls: Iterable[dict]) -> dict:
     """One case's outcome as it is recorded (values already encoded)."""
     return {"label": label, "digest": digest, "value": value, "error": error, "mutated": list(mutated),
             "warnings": list(warnings), "after": list(after), "calls": list(calls)}
 
 
-def new_call(name: str, args: list, kwargs: dict, result, error=None) -> dict:
+def new_call(name: str, args: list, kwargs: dict, result: dict, error: dict | None = None) -> dict:
     """One traced helper call as it is recorded (values already encoded); ``error`` only if it raised."""
     call = {"name": name, "args": args, "kwargs": kwargs, "result": result}
     if error is not None:
@@ -125,7 +127,7 @@ def parse(text: str, exercise: str, part: str, seed: int) -> tuple[list, list]:
     return record["outcomes"], record["flags"]
 
 
-def parse_entry(entry, label: str, digest: str, arguments: int) -> dict:
+def parse_entry(entry: object, label: str, digest: str, arguments: int) -> dict:
     """One recorded outcome, checked: made for the case ``label`` with this ``digest`` and number of ``arguments``.
 
     Returns the entry; raises RecordError if it is malformed or for other inputs.
@@ -140,7 +142,7 @@ def parse_entry(entry, label: str, digest: str, arguments: int) -> dict:
     return entry
 
 
-def parse_calls(calls) -> list:
+def parse_calls(calls: object) -> list:
     """The traced helper calls of one outcome, checked (values still encoded); RecordError if malformed."""
     if not isinstance(calls, list) or len(calls) > MAX_TRACED_CALLS:
         raise RecordError("malformed helper calls")

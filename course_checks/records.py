@@ -18,6 +18,8 @@ import types
 
 import numpy as np
 
+from course_checks.cases import Case
+
 #: Deepest nesting of containers that is encoded; deeper values are opaque.
 MAX_DEPTH = 12
 _PLAIN_KINDS = "biufcUS"  # numbers, booleans and fixed-width strings: never objects
@@ -37,7 +39,7 @@ class Opaque:
         return f"<{self.type_name} object>"
 
 
-def encode(value, depth=0):
+def encode(value: object, depth: int = 0) -> dict:
     """A JSON-compatible description of a returned value.
 
     Arrays of numbers, booleans and strings, NumPy scalars, Python scalars, strings,
@@ -77,7 +79,7 @@ def _dtype(text):
     return dtype
 
 
-def decode(item, depth=0):
+def decode(item: object, depth: int = 0) -> object:
     """The value that :func:`encode` described; :class:`RecordError` if ``item`` is malformed."""
     if depth > MAX_DEPTH + 1 or not isinstance(item, dict):
         raise RecordError("malformed value")
@@ -130,7 +132,7 @@ def decode(item, depth=0):
     raise RecordError(f"unknown value kind {kind!r}")
 
 
-def has_opaque(value):
+def has_opaque(value: object) -> bool:
     """True if a decoded value is, or contains, an :class:`Opaque` stand-in."""
     if isinstance(value, Opaque):
         return True
@@ -141,7 +143,7 @@ def has_opaque(value):
     return False
 
 
-def encode_error(error):
+def encode_error(error: BaseException | None) -> dict | None:
     """An exception as its class names (most derived first) and message."""
     if error is None:
         return None
@@ -153,7 +155,7 @@ def encode_error(error):
     return {"types": names[:20], "message": message[:4000]}
 
 
-def decode_error(item):
+def decode_error(item: object) -> BaseException | None:
     """An exception rebuilt from :func:`encode_error`: the nearest built-in class, under its recorded name."""
     if item is None:
         return None
@@ -207,7 +209,7 @@ def _has_contents(cell):
     return True
 
 
-def digest(case):
+def digest(case: "Case") -> str:
     """A short hash of a case's label and arguments, the same in every process."""
     text = json.dumps([case.label, _fingerprint(list(case.args)), _fingerprint(dict(case.kwargs))])
     return hashlib.sha256(text.encode()).hexdigest()[:32]

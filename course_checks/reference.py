@@ -25,6 +25,7 @@ import copy
 import importlib
 import inspect
 import types
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -60,7 +61,7 @@ class Reference:
         return f"<reference solutions_lib.{self._topic}>"
 
 
-def reference(topic):
+def reference(topic: str) -> Reference:
     """The reference module ``solutions_lib.<topic>``, imported when first used."""
     return Reference(topic)
 
@@ -73,7 +74,7 @@ class HelperRaised(Exception):
         self.call = call
 
 
-def decode_calls(calls):
+def decode_calls(calls: object) -> list[tuple]:
     """Traced calls as recorded (plain data) -> ``[(name, args, kwargs, result, error)]``; RecordError if malformed.
 
     ``error`` is the exception the student's helper raised on that call, or None.
@@ -88,7 +89,7 @@ def decode_calls(calls):
 
 
 @contextlib.contextmanager
-def judging_with(calls, helpers):
+def judging_with(calls: list[tuple], helpers: Iterable[str]) -> Iterator[None]:
     """Within this block, reference functions answer calls to ``helpers`` from the decoded ``calls``."""
     saved = dict(_active)
     _active.update(calls=calls, helpers=frozenset(helpers))
@@ -155,7 +156,7 @@ def _answering_from_trace(func, calls, helpers):
     return rebind(func, namespace)
 
 
-def rebound_namespace(original):
+def rebound_namespace(original: dict) -> dict:
     """A copy of a module or notebook namespace whose functions look their global names up in the copy."""
     namespace = dict(original)
     for key, value in original.items():
@@ -164,7 +165,7 @@ def rebound_namespace(original):
     return namespace
 
 
-def rebind(func, namespace):
+def rebind(func: types.FunctionType, namespace: dict) -> types.FunctionType:
     """``func`` with its global names looked up in ``namespace``."""
     clone = types.FunctionType(func.__code__, namespace, func.__name__, func.__defaults__, func.__closure__)
     clone.__kwdefaults__ = func.__kwdefaults__

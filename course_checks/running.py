@@ -10,15 +10,16 @@ import contextlib
 import copy
 import io
 import warnings
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
 from course_checks import protocol, records
-from course_checks.cases import Outcome, same
+from course_checks.cases import Case, Outcome, same
 from course_checks.reference import rebind, rebound_namespace
 
 
-def run_here(func, case, helpers, call):
+def run_here(func: Callable, case: Case, helpers: Iterable[str], call: Callable | None) -> tuple[Outcome, tuple, dict]:
     """What a check's ``run`` does in this process: the outcome, and the arguments as the call left them."""
     calls = []
     traced = tracing_helpers(func, helpers, calls)
@@ -47,7 +48,7 @@ def _call(func, case):
     return outcome, args, kwargs
 
 
-def tracing_helpers(func, helpers, calls):
+def tracing_helpers(func: Callable, helpers: Iterable[str], calls: list) -> Callable:
     """A copy of ``func`` whose calls to the student's own graded ``helpers`` are appended to ``calls``.
 
     The copy runs in a copied namespace, so the student's kernel is left as it

@@ -7,7 +7,7 @@ for softmax, ``"vectorized"`` (no Python loops, and correct values).
 
 import numpy as np
 
-from course_checks.cases import Case, close
+from course_checks.cases import Case, Outcome, close
 from course_checks.judging import fail, judge_array, judge_error, judge_float, judge_hygiene, judge_overflow
 from course_checks.reference import reference
 
@@ -17,7 +17,7 @@ ref = reference("softmax_family")
 _SHAPES = [(5, 3), (4, 4), (2, 7), (1, 3), (6, 6)]
 
 
-def logits_cases(seed=0, part="values"):
+def logits_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Logit matrices ``Z`` for the softmax family.
 
     Parameters
@@ -59,7 +59,7 @@ def _judge_finite(name, case, got, what="probabilities"):
     fail(name, case, f"returned nan or inf {what}", hint)
 
 
-def judge_softmax(name, case, outcome):
+def judge_softmax(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``softmax`` outcome with the reference."""
     judge_error(name, case, outcome)
     judge_overflow(name, case, outcome)
@@ -85,7 +85,7 @@ def judge_softmax(name, case, outcome):
              "keepdims=True so that shape (N, 1) lines up with the rows")
 
 
-def judge_logsumexp(name, case, outcome):
+def judge_logsumexp(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``logsumexp`` outcome with the reference."""
     judge_error(name, case, outcome)
     judge_overflow(name, case, outcome)
@@ -104,7 +104,7 @@ def judge_logsumexp(name, case, outcome):
         fail(name, case, "values are wrong", "reduce over axis=1 (one value per row) and use the row max m")
 
 
-def judge_log_softmax(name, case, outcome):
+def judge_log_softmax(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``log_softmax`` outcome with the reference."""
     judge_error(name, case, outcome)
     judge_overflow(name, case, outcome)
@@ -131,7 +131,7 @@ def judge_log_softmax(name, case, outcome):
          "reduce over axis=1 with keepdims=True so the per-row log-sum-exp broadcasts across the row")
 
 
-def cross_entropy_cases(seed=0, part="values"):
+def cross_entropy_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Logits and one-hot targets ``(Z, Y)``.
 
     ``"values"`` uses ordinary logits; ``"stable"`` uses logits near
@@ -153,7 +153,7 @@ def cross_entropy_cases(seed=0, part="values"):
     return cases
 
 
-def judge_cross_entropy(name, case, outcome):
+def judge_cross_entropy(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``cross_entropy`` outcome with the reference."""
     judge_error(name, case, outcome)
     judge_overflow(name, case, outcome)
@@ -183,7 +183,7 @@ def judge_cross_entropy(name, case, outcome):
          "use the log-probability of each row's target class (multiply by Y) and average over rows")
 
 
-def judge_cross_entropy_grad(name, case, outcome):
+def judge_cross_entropy_grad(name: str, case: Case, outcome: Outcome) -> None:
     """Compare one ``cross_entropy_grad`` outcome with the reference."""
     judge_error(name, case, outcome)
     judge_overflow(name, case, outcome)

@@ -8,6 +8,7 @@ functions; the grader applies the same rules to the submitted cells instead
 import functools
 import importlib.util
 import inspect
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from course_checks import loop_ban
@@ -54,7 +55,7 @@ def _referenced_globals(func):
     return [namespace[n] for n in _referenced_names(func) if n in namespace]
 
 
-def student_code_here(func, name):
+def student_code_here(func: Callable, name: str) -> None:
     """:func:`~course_checks.checks.ensure_student_code` on the running function."""
     if not callable(func):
         raise AssertionError(f"{name}: expected a function, got {type(func).__name__}")
@@ -68,7 +69,7 @@ def student_code_here(func, name):
         raise AssertionError(f"{name}: this notebook imports the course's reference solution, which scores zero")
 
 
-def no_loops_here(func, name, skip=()):
+def no_loops_here(func: Callable, name: str, skip: Iterable[str] = ()) -> None:
     """:func:`~course_checks.checks.ensure_no_loops` on the running namespace."""
     sources = loop_ban.namespace_sources(func)
     if not sources:

@@ -10,6 +10,7 @@ cell, then anchors a missing grade cell after the nearest earlier source cell
 that the submission still has (any cell with an nbgrader id), or at the top.
 """
 
+from nbformat import NotebookNode
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import OverwriteCells
 
@@ -17,7 +18,7 @@ from nbgrader.preprocessors import OverwriteCells
 class RestoreCells(OverwriteCells):
     """``OverwriteCells`` whose missing grade cells find their place next to any surviving source cell."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         with Gradebook(resources["nbgrader"]["db_url"]) as gb:
             source_nb = gb.find_notebook(resources["nbgrader"]["notebook"], resources["nbgrader"]["assignment"])
             known = {cell.name for cell in source_nb.source_cells}
@@ -29,7 +30,7 @@ class RestoreCells(OverwriteCells):
                 del cell.metadata["nbgrader"]
         return super().preprocess(nb, resources)
 
-    def add_missing_grade_cells(self, nb, resources):
+    def add_missing_grade_cells(self, nb: NotebookNode, resources: dict) -> NotebookNode:
         source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
         source_ids = [cell.name for cell in source_nb.source_cells]
         by_id = {cell.name: cell for cell in source_nb.source_cells}

@@ -36,8 +36,11 @@ import shutil
 import tempfile
 import time
 
+from jupyter_client.client import KernelClient
+from jupyter_client.manager import KernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async, run_sync
+from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
@@ -80,7 +83,8 @@ class GradingExecute(Execute):
 
     # --- the notebook ---------------------------------------------------------------------------
 
-    def preprocess(self, nb, resources=None, km=None):
+    def preprocess(self, nb: NotebookNode, resources: dict | None = None,
+                   km: KernelManager | None = None) -> tuple[NotebookNode, dict]:
         resources = resources if resources is not None else {}
         seed = self.seed if self.seed is not None else secrets.randbelow(2**31)
         folder = tempfile.mkdtemp(prefix="nn-grader-")
@@ -102,7 +106,7 @@ class GradingExecute(Execute):
                           "%d cell(s) that only show not run", time.perf_counter() - start, self._kernel_seconds,
                           1 + self._restarts, self._skipped)
 
-    async def async_start_new_kernel(self, **kwargs):
+    async def async_start_new_kernel(self, **kwargs) -> None:
         env = dict(kwargs.pop("env", None) or os.environ)
         env[RECORDS_ENV], env[SEED_ENV] = self._records_dir, str(self._state.seed)
         start = time.perf_counter()
@@ -113,7 +117,7 @@ class GradingExecute(Execute):
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
-    async def async_start_new_kernel_client(self):
+    async def async_start_new_kernel_client(self) -> KernelClient:
         start = time.perf_counter()  # connecting and waiting for the kernel to be ready is part of its start
         try:
             return await super().async_start_new_kernel_client()
@@ -122,7 +126,7 @@ class GradingExecute(Execute):
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
-    def create_kernel_manager(self):
+    def create_kernel_manager(self) -> SandboxedKernelManager:
         km = super().create_kernel_manager()
         if isinstance(km, SandboxedKernelManager):
             km.records_dir, km.release_dir = self._records_dir, self._release_dir or ""
@@ -144,7 +148,7 @@ class GradingExecute(Execute):
 
     # --- one cell -------------------------------------------------------------------------------
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int) -> tuple[NotebookNode, dict]:
         if cell.cell_type != "code" or not cell.source.strip():
             return cell, self.resources
         if self._only_shows(cell):
@@ -252,7 +256,7 @@ class GradingExecute(Execute):
                 self._state.records[call.key] = handle.read()
             os.remove(record)
 
-    def output(self, outs, msg, display_id, cell_index):
+    def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> NotebookNode | None:
         """nbclient's output handler, with a byte budget per cell."""
         content = msg.get("content", {})
         size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values()) \

@@ -56,7 +56,7 @@ def format_hours(hours: float) -> str:
     return " ".join(p for p in parts if p) or "0 min"
 
 
-def load(root) -> dict:
+def load(root: str | os.PathLike) -> dict:
     """``{assignment: {student: hours}}`` from the course root's file ({} if there is none)."""
     path = Path(root) / EXTENSIONS_FILE
     if not path.is_file():
@@ -67,12 +67,12 @@ def load(root) -> dict:
     return {a: {s: float(h) for s, h in students.items()} for a, students in data.items()}
 
 
-def hours(root, assignment: str, student: str) -> float:
+def hours(root: str | os.PathLike, assignment: str, student: str) -> float:
     """The student's extension on ``assignment`` in hours (0 if none)."""
     return load(root).get(assignment, {}).get(student, 0.0)
 
 
-def grant(root, assignment: str, student: str, extra_hours: float) -> dict:
+def grant(root: str | os.PathLike, assignment: str, student: str, extra_hours: float) -> dict:
     """Set (or, with 0 hours, remove) one extension; write the file atomically and return every extension."""
     if extra_hours < 0:
         raise ValueError(f"extra_hours: got {extra_hours}, wanted 0 or more")
@@ -90,7 +90,7 @@ def grant(root, assignment: str, student: str, extra_hours: float) -> dict:
     return data
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course_grader.extensions", description=__doc__.splitlines()[0])
     parser.add_argument("assignment", nargs="?")
     parser.add_argument("student", nargs="?")

@@ -14,6 +14,7 @@ import re
 
 from jinja2 import ChoiceLoader, DictLoader
 from nbconvert.exporters import HTMLExporter
+from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -52,7 +53,7 @@ class FeedbackExporter(HTMLExporter):
         environment.loader = ChoiceLoader([DictLoader({"mathjax.html.j2": NO_MATHJAX}), environment.loader])
         return environment
 
-    def from_notebook_node(self, nb, resources=None, **kw):
+    def from_notebook_node(self, nb: NotebookNode, resources: dict | None = None, **kw) -> tuple[str, dict]:
         output, resources = super().from_notebook_node(nb, resources, **kw)
         # bootstrap's icon fonts are files beside a stylesheet that is inlined here: the page has none to load
         return with_policy(FONT_FILES.sub("", output)), resources
@@ -73,7 +74,7 @@ class FeedbackPreprocessor(NbGraderPreprocessor):
 class WrapLongLines(FeedbackPreprocessor):
     """Add :data:`WRAP_CSS` to the page's inlined styles (after ``CSSHTMLHeaderPreprocessor``, which sets them)."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         resources.setdefault("inlining", {}).setdefault("css", []).append(WRAP_CSS)
         return nb, resources
 
@@ -81,7 +82,7 @@ class WrapLongLines(FeedbackPreprocessor):
 class HideHiddenTests(FeedbackPreprocessor):
     """Replace hidden check cells' sources with their description."""
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int) -> tuple[NotebookNode, dict]:
         if source_rules.is_hidden_test(cell):
             call = source_rules.check_call(cell.source)
             hidden = "BEGIN HIDDEN TESTS" in cell.source
@@ -101,7 +102,7 @@ class LatenessNote(FeedbackPreprocessor):
     (:mod:`course_grader.late_policy`); nothing is added for an assignment without a due date.
     """
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         info = resources.get("nbgrader", {})
         try:
             with Gradebook(info["db_url"]) as gb:

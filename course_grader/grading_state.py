@@ -12,6 +12,7 @@
 
 from dataclasses import dataclass, field
 
+from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
 #: Where the grader keeps its per-notebook state in nbconvert's resources.
@@ -51,14 +52,14 @@ class GradingState:
     hung: set = field(default_factory=set)
 
 
-def error_output(ename, evalue):
+def error_output(ename: str, evalue: str) -> NotebookNode:
     """An error output that shows ``ename: evalue`` and no traceback frames."""
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 #: The key of the verdict in a grade cell's metadata.
 METADATA_KEY = "course_grader"
 
 
-def set_verdict(cell, exercise: str, part: str, message: str | None) -> None:
+def set_verdict(cell: NotebookNode, exercise: str, part: str, message: str | None) -> None:
     """Make a hidden grade cell show its verdict: a ``passed`` line, or the check's message as an error."""
     cell.outputs = [new_output("stream", name="stdout", text=f"passed: {exercise} ({part})\n")] \
         if message is None else [error_output("AssertionError", message)]
@@ -66,7 +67,7 @@ def set_verdict(cell, exercise: str, part: str, message: str | None) -> None:
         verdict="passed" if message is None else "failed", message=message or "")
 
 
-def verdict(cell) -> tuple[str, str] | None:
+def verdict(cell: NotebookNode) -> tuple[str, str] | None:
     """``(verdict, message)`` of a judged grade cell (see :func:`set_verdict`), or None if it was not judged."""
     found = cell.get("metadata", {}).get(METADATA_KEY, {})
     if found.get("verdict") not in ("passed", "failed"):

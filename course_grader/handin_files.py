@@ -23,11 +23,13 @@ and the class command hands a job refusal notes in place of links.
 
 import io
 import json
+import logging
 import os
 import stat
 import tarfile
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from nbgrader.exchange.default.collect import ExchangeCollect
@@ -94,7 +96,7 @@ def linked_folder(folder: os.PathLike | str, root: os.PathLike | str) -> Path | 
     return None
 
 
-def remove_links(folder: str, log) -> dict[str, str]:
+def remove_links(folder: str, log: logging.Logger) -> dict[str, str]:
     """Remove every link, hard link and special file under ``folder``; a notebook's name then holds a refusal note.
 
     ``log(message, *args)`` is told of each. Returns ``{path: reason}`` of what was removed.
@@ -126,7 +128,8 @@ def _read_plain(path: str) -> bytes | str:
         return problem if problem else handle.read()
 
 
-def read_handin(folder: str, ignore=None, notebooks: tuple = (), within: str | None = None):
+def read_handin(folder: str, ignore: Callable | None = None, notebooks: tuple = (),
+                within: str | None = None) -> tuple[dict[str, bytes], list[str]]:
     """The files of the hand-in ``folder``, read without following any link.
 
     Parameters
@@ -177,7 +180,7 @@ def read_handin(folder: str, ignore=None, notebooks: tuple = (), within: str | N
     return files, refused
 
 
-def copy_handin(src: str, dest: str, ignore=None, notebooks: tuple = ()) -> dict[str, str]:
+def copy_handin(src: str, dest: str, ignore: Callable | None = None, notebooks: tuple = ()) -> dict[str, str]:
     """Copy the hand-in folder ``src`` to ``dest`` (created) as :func:`read_handin` reads it.
 
     Returns
@@ -200,7 +203,7 @@ class SafeCollect(ExchangeCollect):
     Configure it with ``c.ExchangeFactory.collect = "course_grader.handin_files.SafeCollect"``.
     """
 
-    def do_copy(self, src, dest, log=None):
+    def do_copy(self, src: str, dest: str, log: logging.Logger | None = None) -> None:
         if link_problem(src) is None and self.get_size(src) > 1000 * self.coursedir.max_dir_size:
             self.log.error("Directory size is too big")
             raise RuntimeError(f"Directory size is too big: {src}")
@@ -259,7 +262,7 @@ class SafeExtractor(ExtractorPlugin):
     Configure it with ``c.ZipCollectApp.extractor_plugin = "course_grader.handin_files.SafeExtractor"``.
     """
 
-    def extract(self, archive_path, extracted_path):
+    def extract(self, archive_path: str, extracted_path: str) -> None:
         with tempfile.TemporaryDirectory(prefix="nn-archives-") as copy:
             for path, reason in sorted(copy_handin(archive_path, copy).items()):
                 self.log.warning("%s: refused %s, which is %s", archive_path, path, reason)

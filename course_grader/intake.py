@@ -51,7 +51,7 @@ def _with_note(path, note):
     nbformat.write(nb, path)
 
 
-def prepare_submission(assignment, student, notebooks):
+def prepare_submission(assignment: str, student: str, notebooks: list[str]) -> dict[str, str]:
     """nbgrader pre-convert hook: repair the submitted folder, then update ``notebooks`` in place.
 
     Parameters

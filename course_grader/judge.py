@@ -15,6 +15,7 @@ longer decides anything.
 
 import time
 
+from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_locked
 
@@ -22,13 +23,14 @@ from course_checks import CHECKS, loop_ban, protocol
 from course_checks.modes import Replaying
 from course_checks.records import RecordError
 from course_grader import source_rules
-from course_grader.grading_state import RESOURCES_KEY, set_verdict
+from course_grader.grading_state import RESOURCES_KEY, GradingState, set_verdict
+from course_grader.source_rules import HiddenCall
 
 
 class JudgeChecks(NbGraderPreprocessor):
     """Replace each hidden check cell's outputs with the grader's own verdict."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         state = resources.get(RESOURCES_KEY)
         if state is None:
             raise RuntimeError("JudgeChecks needs GradingExecute before it in Autograde.autograde_preprocessors")
@@ -46,7 +48,7 @@ class JudgeChecks(NbGraderPreprocessor):
         self.log.info("Judged %d hidden check(s) in %.2f s", judged, time.perf_counter() - start)
         return nb, resources
 
-    def judge(self, call, nb, state):
+    def judge(self, call: HiddenCall, nb: NotebookNode, state: GradingState) -> str | None:
         """The failure message of one hidden check, or None if it passes."""
         check_fn = CHECKS[call.exercise][0]
         not_run = self._not_run_cells(call.function, nb, state)

@@ -21,6 +21,7 @@ from datetime import datetime
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Enum, Float
+from traitlets.config import Config
 
 from course_grader import extensions
 
@@ -88,7 +89,7 @@ class CourseLatePolicy(LateSubmissionPlugin):
         return score * late.percent / 100 if late.percent else None
 
 
-def lateness(config, assignment: str, student: str, timestamp: datetime | None,
+def lateness(config: Config, assignment: str, student: str, timestamp: datetime | None,
              duedate: datetime | None) -> Lateness | None:
     """The :class:`Lateness` of a submission under the course's policy, or None without a due date or time.
 

@@ -28,9 +28,10 @@ missing there come from the gradebook.
 
 import csv
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
-from nbgrader.api import MissingEntry
+from nbgrader.api import Assignment, Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import ExportPlugin
 from traitlets import Dict, Unicode
@@ -42,12 +43,12 @@ ROSTER_COLUMNS = ("student_id", "first_name", "last_name", "email", "lms_id", "s
                   "section")
 
 
-def by_due_date(assignments):
+def by_due_date(assignments: Iterable) -> list:
     """nbgrader assignments sorted by due date (those without one last), then name."""
     return sorted(assignments, key=lambda a: (a.duedate is None, a.duedate or 0, a.name))
 
 
-def read_roster(path) -> dict:
+def read_roster(path: str | Path) -> dict:
     """``{student_id: {column: value}}`` from a roster CSV ({} if the file does not exist).
 
     Raises
@@ -80,7 +81,7 @@ class LmsExport(ExportPlugin):
         config=True)
     default_to = "grades_lms.csv"
 
-    def people(self, gradebook) -> list[dict]:
+    def people(self, gradebook: Gradebook) -> list[dict]:
         """Every student to export, sorted by id: the roster's columns, names and emails filled from the gradebook."""
         root = CourseDirectory(config=self.config).root
         roster = read_roster(Path(root) / self.roster)
@@ -99,14 +100,14 @@ class LmsExport(ExportPlugin):
             out.append(row)
         return out
 
-    def assignments(self, gradebook) -> list:
+    def assignments(self, gradebook: Gradebook) -> list:
         """The assignments to export, by due date then name."""
         wanted = {str(a) for a in self.assignment}
         chosen = [a for a in gradebook.assignments if not wanted or a.name in wanted]
         return by_due_date(chosen)
 
     @staticmethod
-    def score(gradebook, assignment: str, student: str) -> float:
+    def score(gradebook: Gradebook, assignment: str, student: str) -> float:
         """The submission's score after its late penalty (0 if not handed in)."""
         try:
             submission = gradebook.find_submission(assignment, student)
@@ -114,10 +115,10 @@ class LmsExport(ExportPlugin):
             return 0.0
         return float(submission.score) - float(submission.late_submission_penalty or 0)
 
-    def rows(self, gradebook) -> list[list[str]]:
+    def rows(self, gradebook: Gradebook) -> list[list[str]]:
         raise NotImplementedError
 
-    def export(self, gradebook) -> None:
+    def export(self, gradebook: Gradebook) -> None:
         dest = self.to or self.default_to
         self.log.info("Exporting grades for the LMS to %s", dest)
         with open(dest, "w", newline="", encoding="utf-8") as handle:
@@ -132,7 +133,7 @@ class CanvasExport(LmsExport):
         config=True)
     default_to = "grades_canvas.csv"
 
-    def rows(self, gradebook):
+    def rows(self, gradebook: Gradebook) -> list[list[str]]:
         assignments = self.assignments(gradebook)
         names = [f"{a.name} ({self.assignment_ids[a.name]})" if a.name in self.assignment_ids else a.name
                  for a in assignments]
@@ -150,7 +151,7 @@ class MoodleExport(LmsExport):
 
     default_to = "grades_moodle.csv"
 
-    def rows(self, gradebook):
+    def rows(self, gradebook: Gradebook) -> list[list[str]]:
         assignments = self.assignments(gradebook)
         out = [["First name", "Last name", "ID number", "Email address", *(a.name for a in assignments)]]
         for person in self.people(gradebook):
@@ -164,7 +165,7 @@ class ExerciseExport(LmsExport):
 
     default_to = "grades_exercises.csv"
 
-    def exercise_columns(self, gradebook, assignment) -> dict:
+    def exercise_columns(self, gradebook: Gradebook, assignment: Assignment) -> dict:
         """``{exercise: [(notebook, grade cell name)]}`` of one assignment, in course order (the manifest's
         :func:`~course_checks.manifest.grade_cells`); a grade cell the manifest does not know is its own column."""
         mapping = {cell: exercise for cell, (exercise, _) in manifest.grade_cells(assignment.name).items()}
@@ -175,7 +176,7 @@ class ExerciseExport(LmsExport):
         ordered = [e for e in dict.fromkeys(mapping.values()) if e in columns]
         return {e: columns[e] for e in ordered + [e for e in columns if e not in ordered]}
 
-    def rows(self, gradebook):
+    def rows(self, gradebook: Gradebook) -> list[list[str]]:
         assignments = self.assignments(gradebook)
         layout = {a.name: self.exercise_columns(gradebook, a) for a in assignments}
         header = ["student_id", "first_name", "last_name", "email", "lms_id"]

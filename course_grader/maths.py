@@ -75,7 +75,7 @@ def _safe_mathml(mathml):
     return ET.tostring(root, encoding="unicode", short_empty_elements=False)
 
 
-def tex_to_mathml(tex, display=False):
+def tex_to_mathml(tex: str, display: bool = False) -> str:
     """MathML for the TeX formula ``tex`` (``display`` for a formula on its own line).
 
     A formula the converter cannot read is shown as its TeX, in ``<code>``.
@@ -108,7 +108,7 @@ class _MathsRenderer(IPythonRenderer):
         return self._keep(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
 
 
-def markdown2html_mathml(source):
+def markdown2html_mathml(source: str) -> str:
     """HTML for the Markdown ``source``, its ``$...$`` and ``$$...$$`` formulas as MathML.
 
     Parameters

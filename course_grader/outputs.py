@@ -39,7 +39,7 @@ def _keep_attribute(tag, name, value):
     return allowed_url(tag, name, value)
 
 
-def sanitize_markdown(source):
+def sanitize_markdown(source: str) -> str:
     """A Markdown cell's source, or its sanitized HTML if rendering it gives anything the allowlist removes."""
     html = markdown2html(source)
     clean = bleach.clean(html, tags=MARKDOWN_TAGS, attributes=_keep_attribute,
@@ -47,7 +47,7 @@ def sanitize_markdown(source):
     return source if clean == html else clean
 
 
-def sanitize_output(output):
+def sanitize_output(output: NotebookNode) -> NotebookNode | None:
     """``output`` with only plain text and raster images left (a new node; streams and errors as text)."""
     kind = output.get("output_type")
     if kind == "stream":
@@ -72,7 +72,7 @@ def sanitize_output(output):
 class SanitizeOutputs(NbGraderPreprocessor):
     """Keep only plain text and raster images in every cell output, and only safe markup in Markdown cells."""
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int) -> tuple[NotebookNode, dict]:
         if cell.cell_type == "code":
             cell.outputs = [sanitize_output(o) for o in cell.get("outputs", [])]
         elif cell.cell_type == "markdown":

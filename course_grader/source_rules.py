@@ -23,6 +23,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from nbformat import NotebookNode
 from nbgrader.utils import is_grade, is_solution
 
 from course_checks import CHECKS, manifest, protocol
@@ -94,14 +95,14 @@ class Violation:
         return f"line {self.line} uses {self.what}"
 
 
-def python_source(source):
+def python_source(source: str) -> str:
     """A cell's source as Python: IPython magics and ``!`` lines become ``get_ipython()`` calls."""
     from IPython.core.inputtransformer2 import TransformerManager
 
     return TransformerManager().transform_cell(source)
 
 
-def parse_cell(source):
+def parse_cell(source: str) -> ast.Module | None:
     """The AST of a code cell, or None if it does not parse."""
     try:
         return ast.parse(python_source(source))
@@ -120,7 +121,7 @@ def _magic(node):
     return node.func.attr, name
 
 
-def forbidden(source):
+def forbidden(source: str) -> str | None:
     """The forbidden constructs in one cell's source, in line order.
 
     Parameters
@@ -212,13 +213,13 @@ def forbidden(source):
     return sorted(set(found), key=lambda v: (v.line, v.what))
 
 
-def defined_functions(source):
+def defined_functions(source: str) -> set[str]:
     """Names of the functions a cell defines at its top level."""
     tree = parse_cell(source)
     return [] if tree is None else [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
-def referenced_names(source):
+def referenced_names(source: str) -> set[str]:
     """Every name a cell reads (``softmax`` in ``P = softmax(Z)``); empty if it does not parse."""
     tree = parse_cell(source)
     return set() if tree is None else {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
@@ -234,22 +235,22 @@ class HiddenCall:
     part: str
 
     @property
-    def key(self):
+    def key(self) -> str:
         """The name of the record the kernel writes for this call."""
         return protocol.record_name(self.exercise, self.part)
 
 
-def is_hidden_test(cell):
+def is_hidden_test(cell: NotebookNode) -> bool:
     """True for a hidden test: a code cell that nbgrader grades and that is not a solution cell."""
     return cell.cell_type == "code" and bool(is_grade(cell)) and not is_solution(cell)
 
 
-def hidden_check(cell):
+def hidden_check(cell: NotebookNode) -> HiddenCall | None:
     """The :class:`HiddenCall` of a hidden test cell, or None for any other cell or a hidden test that runs none."""
     return check_call(cell.source) if is_hidden_test(cell) else None
 
 
-def check_call(source):
+def check_call(source: str) -> HiddenCall | None:
     """The :class:`HiddenCall` in a hidden grade cell's source, or None if it runs no known check."""
     tree = parse_cell(source)
     for node in [] if tree is None else ast.walk(tree):

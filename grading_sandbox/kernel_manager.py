@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Integer, Unicode
 
@@ -54,18 +55,18 @@ class SandboxedKernelManager(AsyncKernelManager):
             self.ip = os.path.join(self._runtime, "ipc")
 
     @property
-    def runtime_dir(self):
+    def runtime_dir(self) -> str:
         """This kernel's own folder on the host: its connection file and sockets, and its log."""
         return self._runtime
 
     @property
-    def kernel_spec(self):
+    def kernel_spec(self) -> KernelSpec | None:
         spec = super().kernel_spec
         if spec is not None and self.sandbox:
             spec.interrupt_mode = "message"  # a signal to bwrap does not reach the kernel
         return spec
 
-    def format_kernel_cmd(self, extra_arguments=None):
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         cmd = super().format_kernel_cmd(extra_arguments)
         if cmd[1:3] == ["-m", "ipykernel_launcher"]:
             cmd = [cmd[0], "-I", "-c", BOOTSTRAP, *cmd[3:]]
@@ -117,7 +118,7 @@ class SandboxedKernelManager(AsyncKernelManager):
                 log.close()
                 self._log = None
 
-    def kernel_log(self):
+    def kernel_log(self) -> str:
         """What the kernel and bubblewrap wrote to their stdout and stderr (the last 2000 characters)."""
         with contextlib.suppress(OSError), open(os.path.join(self._runtime, "kernel.log"), errors="replace") as f:
             return f.read()[-2000:]

@@ -38,7 +38,7 @@ def apply(memory_mb: int, file_size_mb: int, open_files: int | None = None) -> N
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def join_pids_cgroup(name, max_processes):
+def join_pids_cgroup(name: str, max_processes: int) -> bool:
     """Put this process in a new control group of at most ``max_processes`` tasks; False if not allowed."""
     for root in ("/sys/fs/cgroup/pids", "/sys/fs/cgroup"):
         if not os.path.exists(os.path.join(root, "cgroup.procs")):
@@ -63,7 +63,7 @@ def join_pids_cgroup(name, max_processes):
     return False
 
 
-def remove_pids_cgroup(name, wait=2.0):
+def remove_pids_cgroup(name: str, wait: float = 2.0) -> None:
     """Remove the control group of a kernel that has ended (nothing if it never had one).
 
     Its processes may still be exiting: the removal is retried for up to ``wait`` seconds.
@@ -90,7 +90,7 @@ def _sweep_empty_groups(parent, age=60):
 
 
 
-def own_processes():
+def own_processes() -> int:
     """Processes and threads this user runs now (RLIMIT_NPROC counts them all)."""
     uid, count = os.getuid(), 0
     for entry in os.listdir("/proc"):

@@ -30,7 +30,7 @@ import sys
 from grading_sandbox import limits
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> None:
     """Apply the limits, then run the kernel command in this process (or exec it)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--memory-mb", type=int, required=True)
