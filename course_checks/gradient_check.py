@@ -16,6 +16,7 @@ import numpy as np
 from course_checks.cases import Case, Outcome
 from course_checks.judging import fail, judge_error, judge_float, judge_hygiene, judge_outputs, judge_pair
 from course_checks.reference import reference
+from course_checks.smooth_functions import ClosureLoss, draw, quadratic_gradient, scalar_functions
 
 ref = reference("gradient_check")
 layers = reference("layers")
@@ -27,72 +28,6 @@ THRESHOLD = 1e-7
 ERROR_RTOL = 1e-9
 
 
-class ClosureLoss:
-    """A scalar function that ignores its argument and reads ``self.x``, like ``lambda _: net.loss()``.
-
-    Case arguments are deep-copied together, so the copy of this object reads
-    the very array passed next to it: the student's function must perturb
-    that array in place for the loss to change.
-    """
-
-    def __init__(self, x, A):
-        self.x, self.A = x, A
-
-    def __call__(self, _):
-        return float(np.sum(np.exp(0.5 * self.x)) + self.x.ravel() @ self.A @ self.x.ravel())
-
-    def gradient(self) -> np.ndarray:
-        flat = self.x.ravel()
-        return (0.5 * np.exp(0.5 * self.x).ravel() + (self.A + self.A.T) @ flat).reshape(self.x.shape)
-
-    def __eq__(self, other):
-        return type(other) is ClosureLoss
-
-    __hash__ = None
-
-
-#: The smallest gradient entry a case may have: a relative error per entry is round-off-dominated near 0, so that
-#: a correct central difference could exceed the threshold there (about one notebook in two hundred did).
-GRADIENT_FLOOR = 0.1
-
-
-def _draw(rng, make, gradient):
-    """Draw ``make(rng)`` until every entry of ``gradient(*drawn)`` is at least GRADIENT_FLOOR in magnitude.
-
-    ``gradient`` must not use BLAS (no ``@``): its bits decide which case is drawn, and the kernel, which
-    uses one thread, must draw the same case as the grader.
-    """
-    for _ in range(1000):
-        drawn = make(rng)
-        if np.min(np.abs(gradient(*drawn))) >= GRADIENT_FLOOR:
-            return drawn
-    raise RuntimeError("no case with a gradient away from 0")  # pragma: no cover - probability below 1e-300
-
-
-def _quadratic_gradient(A, x):
-    """(A + A.T) @ x for a vector x, without BLAS."""
-    return ((A + A.T) * x[None, :]).sum(axis=1)
-
-
-def _scalar_functions(rng):
-    """(label, f, x, analytic gradient) of smooth scalar functions of their argument."""
-    out = []
-    A, x = _draw(rng, lambda r: (r.standard_normal((4, 4)), r.standard_normal(4)), _quadratic_gradient)
-    out.append(("f(x) = x @ A @ x with x of shape (4,)", lambda v, A=A: float(v @ A @ v), x, (A + A.T) @ x))
-    x = rng.uniform(0.5, 2.0, (3, 5))
-    out.append(("f(x) = sum(log(x) * x) with x of shape (3, 5)", lambda v: float(np.sum(np.log(v) * v)), x,
-                np.log(x) + 1))
-    A, T, W = _draw(rng, lambda r: (r.standard_normal((6, 5)), r.standard_normal((6, 3)), r.standard_normal((5, 3))),
-                    lambda A, T, W: (A[:, :, None] * ((A[:, :, None] * W[None]).sum(axis=1) - T)[:, None, :]).sum(0)
-                    * 2 / T.size)
-    out.append(("f(W) = mean squared error of A @ W against targets, W of shape (5, 3)",
-                lambda v, A=A, T=T: float(np.mean((A @ v - T) ** 2)), W, 2 * A.T @ (A @ W - T) / T.size))
-    x = rng.standard_normal((2, 3, 2))
-    out.append(("f(x) = sum(sin(x) + x**3 / 3) with x of shape (2, 3, 2)",
-                lambda v: float(np.sum(np.sin(v) + v ** 3 / 3)), x, np.cos(x) + x ** 2))
-    return out
-
-
 def numerical_gradient_cases(seed: int = 0, part: str = "values") -> list[Case]:
     """Scalar functions of their argument (``"values"``), or functions that read x through a closure (``"in_place"``).
 
@@ -101,13 +36,13 @@ def numerical_gradient_cases(seed: int = 0, part: str = "values") -> list[Case]:
     rng = np.random.default_rng(seed)
     if part == "values":
         return [Case(label, (f, x), tags=frozenset({"smooth"}), known=grad)
-                for label, f, x, grad in _scalar_functions(rng)]
+                for label, f, x, grad in scalar_functions(rng)]
     cases = []
     for shape in [(3, 4), (5,)]:
         size = int(np.prod(shape))
-        x, A = _draw(rng, lambda r, shape=shape, size=size: (r.standard_normal(shape),
+        x, A = draw(rng, lambda r, shape=shape, size=size: (r.standard_normal(shape),
                                                              0.3 * r.standard_normal((size, size))),
-                     lambda x, A: 0.5 * np.exp(0.5 * x.ravel()) + _quadratic_gradient(A, x.ravel()))
+                     lambda x, A: 0.5 * np.exp(0.5 * x.ravel()) + quadratic_gradient(A, x.ravel()))
         loss = ClosureLoss(x, A)
         cases.append(Case(f"f ignores its argument and reads x (shape {shape}) itself, like lambda _: net.loss()",
                           (loss, loss.x), tags=frozenset({"closure"}), known=loss.gradient()))
@@ -172,13 +107,13 @@ def _array_cases(seed, part):
     """[(Case, exact gradient of sum(f(x) * dout))]: new arrays (``"values"``) or views of x (``"views"``)."""
     rng = np.random.default_rng(seed)
     if part == "values":
-        W, x1, d1 = _draw(rng, lambda r: (r.standard_normal((4, 3)), r.standard_normal((5, 4)),
+        W, x1, d1 = draw(rng, lambda r: (r.standard_normal((4, 3)), r.standard_normal((5, 4)),
                                           r.standard_normal((5, 3))),
                           lambda W, x, d: (d[:, None, :] * W[None, :, :]).sum(axis=2))
-        x2, d2 = _draw(rng, lambda r: (r.standard_normal((3, 4)), r.standard_normal((3, 4))),
+        x2, d2 = draw(rng, lambda r: (r.standard_normal((3, 4)), r.standard_normal((3, 4))),
                        lambda x, d: d * (1 - np.tanh(x) ** 2))
-        x3, d3 = _draw(rng, lambda r: (r.standard_normal((4, 6)), r.standard_normal(6)), lambda x, d: d)
-        x4, d4 = _draw(rng, lambda r: (r.standard_normal((2, 3, 2)), r.standard_normal((2, 3, 2))),
+        x3, d3 = draw(rng, lambda r: (r.standard_normal((4, 6)), r.standard_normal(6)), lambda x, d: d)
+        x4, d4 = draw(rng, lambda r: (r.standard_normal((2, 3, 2)), r.standard_normal((2, 3, 2))),
                        lambda x, d: 2 * x * d)
         return [
             (Case("f(x) = x @ W with x (5, 4), W (4, 3), dout (5, 3)", (lambda v: v @ W, x1, d1)), d1 @ W.T),
