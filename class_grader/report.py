@@ -4,8 +4,8 @@ It covers every assignment in the gradebook, whichever run wrote it: a table
 per student (the score of each assignment, with late, extension and
 failed-grading marks and a link to each feedback page); then per assignment
 the score histogram, the pass rate of every grade cell, and the most frequent
-failure diagnoses per exercise (the checks' messages in the autograded
-notebooks, grouped by their first line with the data values taken out, with
+failure diagnoses per exercise (the verdicts judging wrote into the
+autograded notebooks, grouped by their first line with the data values taken out, with
 counts and one example student each), so that the misconception most of the
 class shares is the first thing in the list. Jobs that timed out or failed
 are listed with what to do about them. Figures are drawn with matplotlib and
