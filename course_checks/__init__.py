@@ -3,19 +3,20 @@
 Each ``check_<exercise>(func, part=..., seed=0)`` runs the student's function on
 seeded cases and raises ``AssertionError`` with a helpful message on the first
 failure. The exercises, their parts and the modules that hold them are
-declared once, in :mod:`.manifest`; the topic modules mirror
+declared once, in :mod:`.manifest`; the topic modules (the cases) mirror
 :mod:`solutions_lib`. The shared machinery, in the order it depends on itself:
-:mod:`.cases` (inputs and outcomes), :mod:`.judging` (the judges' library),
-:mod:`.records` (values as plain data), :mod:`.protocol` (the record contract
-between kernel and grader), :mod:`.reference` (the reference as the judges
-see it), :mod:`.running` and :mod:`.student_code` (in the student's process),
+:mod:`.cases` (inputs and outcomes), :mod:`.records` (values as plain data),
+:mod:`.protocol` (the record contract between kernel and grader),
+:mod:`.running` and :mod:`.student_code` (in the student's process),
 :mod:`.modes` (local, recording, replaying), and :mod:`.checks` (every
 exercise's check and its entry point).
 
-This package is separate from :mod:`solutions_lib` and never imports it
-while a grading kernel records outcomes: the kernel's sandbox holds this
-package but not the reference, which only the judges, in the grader's own
-process, import.
+The package is cut in two along the trust boundary. Everything above runs in
+the grading kernel, where it makes the cases and records what the student's
+code does with them. The judges, their hints and the reference as they see
+it are the subpackage :mod:`.judges`, which only a judging run mode imports:
+the grader's process (and a notebook outside grading). The kernel's sandbox
+holds the first half only, and never :mod:`solutions_lib`.
 """
 
 import importlib

@@ -12,7 +12,7 @@ trusted process:
 3. **judging** -- ``judge_<exercise>`` compares one outcome with the
    reference and raises :class:`AssertionError` with a message that says what
    is wrong and where to look, never the expected values
-   (:mod:`.judging`).
+   (:mod:`course_checks.judges`, which the grading kernel does not have).
 
 :func:`exercise_check` makes every exercise's check from these, in one
 shape; :func:`run_and_judge` ties the three together; :func:`ensure_student_code`
@@ -28,9 +28,7 @@ from collections.abc import Callable, Iterable
 
 from course_checks import manifest, protocol
 from course_checks.cases import Case, Outcome
-from course_checks.judging import judge_helper_errors
 from course_checks.modes import LOCAL, Local, Recording, Replaying
-from course_checks.reference import HelperRaised, decode_calls, judging_with
 
 
 def entry_point(check_fn: Callable, exercise: str) -> Callable:
@@ -78,7 +76,7 @@ def run(func: Callable | None, case: Case, helpers: Iterable[str] = (), call: Ca
     helpers : iterable of str
         Other graded exercises that ``func`` may call: each call it makes to the
         student's own solution of one of them is recorded in
-        :attr:`Outcome.calls` (see :mod:`course_checks.reference`).
+        :attr:`Outcome.calls` (see :mod:`course_checks.judges.reference`).
     call : callable, optional
         ``call(func)`` is what runs on the case's arguments, when the check
         calls the student's function in its own way (twice with one seed, ...).
@@ -100,8 +98,10 @@ def exercise_check(name: str) -> Callable:
     The exercise's topic module (:mod:`course_checks.<topic>`) provides
 
     - ``<name>_cases(seed, part)``: the cases of a part, a list of :class:`Case`;
-    - ``judge_<name>(name, case, outcome)``: the verdict on one outcome (raises AssertionError);
-    - optionally ``call_<name>(func)``: how to call the student's function on a case (see :func:`run`).
+    - optionally ``call_<name>(func)``: how to call the student's function on a case (see :func:`run`);
+
+    and its module of judges (:mod:`course_checks.judges.<topic>`) ``judge_<name>(name, case, outcome)``,
+    the verdict on one outcome (raises AssertionError).
 
     The part comes from :mod:`.manifest`: a loop-ban part first applies the
     loop ban (:func:`ensure_no_loops`), then runs the cases of the part it names.
@@ -116,7 +116,7 @@ def exercise_check(name: str) -> Callable:
         if chosen.loop_ban:
             mode.no_loops(func, name, manifest.loops_allowed_in(name))
         cases = getattr(topic, f"{name}_cases")(seed, chosen.cases or chosen.name)
-        run_and_judge(func, name, cases, getattr(topic, f"judge_{name}"),
+        run_and_judge(func, name, cases, None,
                       helpers=manifest.helpers(manifest.topic(name)), call=getattr(topic, f"call_{name}", None),
                       mode=mode)
 
@@ -125,7 +125,7 @@ def exercise_check(name: str) -> Callable:
     return check_fn
 
 
-def run_and_judge(func: Callable | None, name: str, cases: list[Case], judge: Callable,
+def run_and_judge(func: Callable | None, name: str, cases: list[Case], judge: Callable | None,
                   helpers: Iterable[str] | None = None, call: Callable | None = None,
                   mode: Local | Replaying = LOCAL) -> None:
     """Run ``func`` on every case and judge each outcome in turn.
@@ -137,11 +137,12 @@ def run_and_judge(func: Callable | None, name: str, cases: list[Case], judge: Ca
     name : str
         The exercise name, used in messages.
     cases : list of Case
-    judge : callable
+    judge : callable or None
         ``judge(name, case, outcome)``; raises AssertionError on failure.
+        None: the exercise's own judge (:func:`course_checks.judges.judge_of`).
     helpers : iterable of str, optional
         The other graded exercises that ``func`` may call: the judge sees the
-        student's own results for them (see :mod:`course_checks.reference`).
+        student's own results for them (see :mod:`course_checks.judges.reference`).
     call : callable, optional
         How to call ``func`` on a case (see :func:`run`).
     mode : Local, Recording or Replaying
@@ -152,26 +153,10 @@ def run_and_judge(func: Callable | None, name: str, cases: list[Case], judge: Ca
     helpers = tuple(helpers or ())
     for case in cases:
         outcome = mode.outcome(func, case, helpers, call)
-        if not mode.judges:
-            continue
-        calls = decode_calls(outcome.calls)
-        try:
-            if outcome.error is not None:
-                judge_helper_errors(name, case, calls)
-            with judging_with(calls, helpers):
-                judge(name, case, outcome)
-        except HelperRaised as raised:
-            judge_helper_errors(name, case, [raised.call])
-        except AssertionError as failure:
-            raise AssertionError(str(failure)) from None
-        except Exception as problem:  # noqa: BLE001 - the reference could not go on with the student's helpers
-            if not calls:
-                raise
-            used = sorted({call[0] for call in calls})
-            raise AssertionError(
-                f"{name}: could not be checked on this input, because what your {' and '.join(used)} returned "
-                f"cannot be used the way {name} uses it ({type(problem).__name__}: {str(problem)[:200]})\n"
-                f"  input: {case.label}\n  hint: if a check of {' or '.join(used)} fails, fix it first") from None
+        if mode.judges:
+            # imported here, not above: the grading kernel records and never judges, and its sandbox has no judges
+            from course_checks.judges import decide, judge_of
+            decide(name, case, outcome, judge or judge_of(name), helpers)
 
 
 def ensure_student_code(func: Callable, name: str, mode: Local | Replaying = LOCAL) -> None:

@@ -9,6 +9,7 @@ kernel's record instead.
 import contextlib
 import copy
 import io
+import types
 import warnings
 from collections.abc import Callable, Iterable
 
@@ -16,7 +17,6 @@ import numpy as np
 
 from course_checks import protocol, records
 from course_checks.cases import Case, Outcome, same
-from course_checks.reference import rebind, rebound_namespace
 
 
 def run_here(func: Callable, case: Case, helpers: Iterable[str], call: Callable | None) -> tuple[Outcome, tuple, dict]:
@@ -92,3 +92,20 @@ def _tracer(name, helper, calls):
 
     traced.__name__ = getattr(helper, "__name__", name)
     return traced
+
+
+def rebound_namespace(original: dict) -> dict:
+    """A copy of a module or notebook namespace whose functions look their global names up in the copy."""
+    namespace = dict(original)
+    for key, value in original.items():
+        if isinstance(value, types.FunctionType) and value.__globals__ is original:
+            namespace[key] = rebind(value, namespace)
+    return namespace
+
+
+def rebind(func: types.FunctionType, namespace: dict) -> types.FunctionType:
+    """``func`` with its global names looked up in ``namespace``."""
+    clone = types.FunctionType(func.__code__, namespace, func.__name__, func.__defaults__, func.__closure__)
+    clone.__kwdefaults__ = func.__kwdefaults__
+    clone.__doc__ = func.__doc__
+    return clone

@@ -11,8 +11,9 @@ kernel in new user, mount, PID, network, IPC and UTS namespaces:
   ``/bin``, ``/lib`` links), the Python interpreter's standard library, and in
   an otherwise empty ``site-packages`` only the distributions a student
   notebook needs (:data:`KERNEL_DISTRIBUTIONS` and their requirements, read
-  from the installed metadata) plus the kernel side of the grading engine
-  (:mod:`course_checks`). Not the course root, the gradebook,
+  from the installed metadata) plus the kernel half of the grading engine
+  (the modules of :mod:`course_checks` that make cases and record outcomes,
+  not its judges). Not the course root, the gradebook,
   ``submitted/``, ``autograded/``, ``source/``, ``$HOME``, this checkout,
   the reference (:mod:`solutions_lib`), the nbgrader plug-ins, or any other
   student.
@@ -55,7 +56,8 @@ from grading_sandbox.limits import FORK_EXIT
 
 #: What a student notebook may import (with their requirements): the kernel and the course's libraries.
 KERNEL_DISTRIBUTIONS = ("ipykernel", "numpy", "scikit-learn", "matplotlib")
-#: Packages of this project that the kernel needs: the code that makes cases and writes records.
+#: Packages of this project that the kernel needs, their own modules only (not their subpackages): the code
+#: that makes cases and records outcomes, without its judges (``course_checks.judges``).
 KERNEL_PACKAGES = ("course_checks",)
 #: The kernel's home and working folder inside the sandbox.
 HOME = "/home/student"
@@ -154,7 +156,8 @@ def kernel_site_entries() -> tuple[tuple[str, str], ...]:
         spec = __import__("importlib.util").util.find_spec(package)
         if spec is None or not spec.submodule_search_locations:
             raise SandboxUnavailable(f"the kernel package {package} is not installed")
-        entries.add((str(Path(list(spec.submodule_search_locations)[0]).resolve()), package))
+        folder = Path(list(spec.submodule_search_locations)[0]).resolve()
+        entries.update((str(module), f"{package}/{module.name}") for module in folder.glob("*.py"))
     return tuple(sorted(entries))
 
 

@@ -1,6 +1,6 @@
 """No correct answer loses a point by chance: every verdict that depends on draws, bounded and tried.
 
-The inventory (course_checks.false_failures) is recomputed from the checks' own cases and constants and held
+The inventory (course_checks.judges.false_failures) is recomputed from the checks' own cases and constants and held
 to 1e-9 per grade cell and hand-in; its bounds are compared with exact or simulated probabilities; and correct
 answers (the notebooks' model answers and the catalogue's alternatives) are graded on thousands of grader
 seeds in-process, none failing.
@@ -14,8 +14,9 @@ import pytest
 
 from classroom.catalogue import ALTERNATIVES, load
 from classroom.submissions import REPO, notebook_functions
-from course_checks import CHECKS, dropout, layers
-from course_checks.false_failures import (
+from course_checks import CHECKS, dropout
+from course_checks.judges import layers as layers_judges
+from course_checks.judges.false_failures import (
     MAX_PER_HAND_IN,
     inventory,
     log_constant_lines,
@@ -26,6 +27,7 @@ from course_checks.false_failures import (
     log_uniform_variance_outside,
     table,
 )
+from course_checks.judges.layers import XAVIER_MIN_SIZE
 
 RANDOM_VERDICTS = {("iterate_minibatches", "shuffling"), ("xavier_uniform", "values"), ("dropout_forward", "values"),
                    ("dropout_forward", "statistics"), ("sparse_gradient_check", "values"),
@@ -84,7 +86,7 @@ def test_the_variance_window_bound_holds_where_failures_can_be_counted():
     ratio = (rng.uniform(-1, 1, size=(trials, n)).var(axis=1)) / (1 / 3)
     observed = np.mean((ratio <= low) | (ratio >= high))
     assert 0.05 < observed <= math.exp(log_uniform_variance_outside(n, low, high))
-    assert math.exp(log_uniform_variance_outside(layers.XAVIER_MIN_SIZE, low, high)) < 1e-15
+    assert math.exp(log_uniform_variance_outside(XAVIER_MIN_SIZE, low, high)) < 1e-15
 
 
 def _correct_answers(function):
@@ -125,6 +127,6 @@ def test_the_grader_seeds_that_failed_a_correct_shuffle_now_pass(seed, message, 
     model = notebook_functions("03_gradients")["iterate_minibatches"]
     check = CHECKS["iterate_minibatches"][0]
     check(model, part="shuffling", seed=seed)
-    monkeypatch.setattr(layers, "MIN_SHUFFLE_ROWS", 1)  # the rule before: every case judged
+    monkeypatch.setattr(layers_judges, "MIN_SHUFFLE_ROWS", 1)  # the rule before: every case judged
     with pytest.raises(AssertionError, match=message):
         check(model, part="shuffling", seed=seed)

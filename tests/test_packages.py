@@ -10,7 +10,7 @@ from conftest import REPO
 #: Package -> the project packages it may import (at module level or inside a function).
 ALLOWED = {
     "solutions_lib": set(),
-    "course_checks": set(),  # the judges reach the reference by name, late (course_checks.reference)
+    "course_checks": set(),  # the judges reach the reference by name, late (course_checks.judges.reference)
     "grading_sandbox": {"course_checks"},
     "course_grader": {"course_checks", "grading_sandbox"},
     "class_grader": {"course_checks", "course_grader", "grading_sandbox"},
@@ -59,3 +59,25 @@ def test_the_grading_environment_does_not_hold_the_simulated_class(tmp_path):
     done = subprocess.run([sys.executable, "-I", "-c", "import class_grader.coordinator, course_grader.judge"],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_recording_kernel_loads_no_judge_and_no_reference(tmp_path):
+    """The kernel half of the engine records a check without importing course_checks.judges or solutions_lib
+    (the sandbox holds neither); judging outside grading imports both."""
+    probe = ("import os, sys\n"
+             "from course_checks import check_cross_entropy_grad, protocol\n"
+             "os.environ[protocol.RECORDS_ENV], os.environ[protocol.SEED_ENV] = sys.argv[1], '3'\n"
+             "check_cross_entropy_grad(lambda Z, Y: Z - Y)\n"
+             "recording = sorted(m for m in sys.modules if m.startswith(('course_checks.judges', 'solutions_lib')))\n"
+             "del os.environ[protocol.RECORDS_ENV]\n"
+             "try:\n"
+             "    check_cross_entropy_grad(lambda Z, Y: Z - Y)\n"
+             "except AssertionError:\n"
+             "    pass\n"
+             "judging = sorted(m for m in sys.modules if m.startswith(('course_checks.judges', 'solutions_lib')))\n"
+             "print(recording, os.listdir(sys.argv[1]), 'course_checks.judges.softmax_family' in judging, "
+             "'solutions_lib.softmax_family' in judging)\n")
+    done = subprocess.run([sys.executable, "-I", "-c", probe, str(tmp_path)], capture_output=True, text=True,
+                          timeout=60, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[] ['cross_entropy_grad.values.json'] True True"

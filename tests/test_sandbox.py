@@ -100,6 +100,11 @@ SANDBOX_PROBE = textwrap.dedent("""
     tries("imports_reference", lambda: __import__("solutions_lib"))
     tries("imports_grader", lambda: __import__("course_grader"))
     tries("imports_checks", lambda: __import__("course_checks"))
+    tries("imports_judges", lambda: __import__("course_checks.judges.softmax_family"))
+    import pkgutil
+    engine = sys.modules.get("course_checks")
+    report["engine_modules"] = sorted(m.name for m in pkgutil.walk_packages(engine.__path__, "course_checks.")
+                                      ) if engine else []
     tries("reads_grader_home", lambda: os.listdir("/root/.cache"))
     tries("writes_site_packages", lambda: open(os.path.join(os.path.dirname(os.__file__), "x.py"), "w"))
     tries("writes_numpy", lambda: open(__import__("numpy").__file__, "a"))
@@ -135,6 +140,11 @@ def test_the_sandboxed_kernel_sees_only_its_own_world(tmp_path):
     assert report["imports_reference"] == "ModuleNotFoundError"
     assert report["imports_grader"] == "ModuleNotFoundError"
     assert report["imports_checks"] == "yes"
+    # the kernel half of the engine, and nothing that judges: no judge, hint or reference to print
+    assert "course_checks.protocol" in report["engine_modules"] and "course_checks.softmax_family" in report[
+        "engine_modules"]
+    assert not [m for m in report["engine_modules"] if "judg" in m or "reference" in m], report["engine_modules"]
+    assert report["imports_judges"] == "ModuleNotFoundError"
     assert report["reads_grader_home"] == "FileNotFoundError"
     assert report["writes_site_packages"] in ("OSError", "PermissionError")
     assert report["writes_numpy"] in ("OSError", "PermissionError")
@@ -147,7 +157,8 @@ def test_the_same_probe_outside_the_sandbox_reaches_everything(tmp_path):
     """Proves the test above can fail: run plainly, the probe sees the checkout and the reference."""
     report = run_probe(tmp_path, sandboxed=False)
     assert report["sees_checkout"] == "yes" and report["imports_reference"] == "yes"
-    assert report["imports_grader"] == "yes"
+    assert report["imports_grader"] == "yes" and report["imports_judges"] == "yes"
+    assert "course_checks.judges.softmax_family" in report["engine_modules"]
 
 
 FILL = textwrap.dedent("""

@@ -17,7 +17,7 @@ carries the student's helper bugs, if any, and only the exercise's own
 logic is judged: a bug costs points where it is, and only there. The one
 exception is a helper that raised: there is no result to hand on, and the
 check fails with a message that names the helper
-(:func:`course_checks.judging.judge_helper_errors`).
+(:func:`course_checks.judges.common.judge_helper_errors`).
 """
 
 import contextlib
@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from course_checks import protocol, records
+from course_checks.running import rebind, rebound_namespace
 
 #: The traced helper calls of the outcome being judged: a list of decoded calls, or None.
 _active = {"calls": None, "helpers": frozenset()}
@@ -154,20 +155,3 @@ def _answering_from_trace(func, calls, helpers):
         if name in rebound and name != func.__name__:
             namespace[name] = stand_in(name, original[name])
     return rebind(func, namespace)
-
-
-def rebound_namespace(original: dict) -> dict:
-    """A copy of a module or notebook namespace whose functions look their global names up in the copy."""
-    namespace = dict(original)
-    for key, value in original.items():
-        if isinstance(value, types.FunctionType) and value.__globals__ is original:
-            namespace[key] = rebind(value, namespace)
-    return namespace
-
-
-def rebind(func: types.FunctionType, namespace: dict) -> types.FunctionType:
-    """``func`` with its global names looked up in ``namespace``."""
-    clone = types.FunctionType(func.__code__, namespace, func.__name__, func.__defaults__, func.__closure__)
-    clone.__kwdefaults__ = func.__kwdefaults__
-    clone.__doc__ = func.__doc__
-    return clone

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_checks import dropout, gradient_check, layers
+from course_checks.judges import dropout as dropout_judges
+from course_checks.judges import layers as layers_judges
 
 #: The most a correct answer may lose a grade cell by chance, per hand-in.
 MAX_PER_HAND_IN = 1e-9
@@ -133,15 +135,15 @@ def _iterate_minibatches(seed):
     return ChanceVerdict("iterate_minibatches", "shuffling",
                          "rows not in their original order; a second call gives another order",
                          tuple(log_permutation_events(len(c.args[0])) for c in cases
-                               if len(c.args[0]) >= layers.MIN_SHUFFLE_ROWS))
+                               if len(c.args[0]) >= layers_judges.MIN_SHUFFLE_ROWS))
 
 
 def _xavier_uniform(seed):
-    low, high = layers.XAVIER_VARIANCE_WINDOW
+    low, high = layers_judges.XAVIER_VARIANCE_WINDOW
     sizes = [c.args[0] * c.args[1] for c in layers.xavier_uniform_cases(seed, "values")]
     return ChanceVerdict("xavier_uniform", "values", f"the weights' variance within {low}-{high} of a^2/3",
                          tuple(log_uniform_variance_outside(n, low, high) for n in sizes
-                               if n >= layers.XAVIER_MIN_SIZE))
+                               if n >= layers_judges.XAVIER_MIN_SIZE))
 
 
 def _dropout_values(seed):
@@ -161,10 +163,11 @@ def _dropout_statistics(seed):
     for case in dropout.dropout_forward_cases(seed, "statistics"):
         x, p = case.args
         rows, columns = x.shape
-        logs.append(_log_sum([log_hoeffding(x.size, dropout.KEPT_TOLERANCE),
+        logs.append(_log_sum([log_hoeffding(x.size, dropout_judges.KEPT_TOLERANCE),
                               log_constant_lines(columns, rows, 1 - p), log_constant_lines(rows, columns, 1 - p)]))
     return ChanceVerdict("dropout_forward", "statistics",
-                         f"kept fraction within {dropout.KEPT_TOLERANCE} of 1 - p; masks vary across samples and units",
+                         f"kept fraction within {dropout_judges.KEPT_TOLERANCE} of 1 - p; masks vary across samples "
+                         "and units",
                          tuple(logs))
 
 
