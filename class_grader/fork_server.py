@@ -40,10 +40,11 @@ def preload() -> None:
     import course_grader.intake  # noqa: F401
     import course_grader.judge  # noqa: F401
     import course_grader.outputs  # noqa: F401
-    from grading_sandbox.bubblewrap import kernel_site_entries, sandbox_problem
+    from grading_sandbox.bubblewrap import sandbox_problem
+    from grading_sandbox.kernel_env import staged_engine, staged_environment
 
     sandbox_problem("")  # probe bubblewrap once, not in every job
-    kernel_site_entries()  # what the kernel may import: read from the installed metadata once
+    staged_environment(), staged_engine()  # what the kernel may import: found, or staged once per machine
     warm_up()
 
 

@@ -362,6 +362,17 @@ READ_REFERENCE = _find_file("softmax_family.py") + """if TARGET:
 READ_HIDDEN = FIND_COURSE + """for path in glob.glob(os.path.join(COURSE or '/nonexistent', 'source', '*', '*.ipynb')):
     print(open(path).read())
 """
+READ_ENGINE = """import pkgutil, sys  # nnmarker-engine
+import course_checks
+print('engine modules:', sorted(m.name for m in pkgutil.walk_packages(course_checks.__path__, 'course_checks.')))
+try:
+    from course_checks.judges import softmax_family
+    print('judges imported:', softmax_family.__file__)
+except ImportError as problem:
+    print('judges:', type(problem).__name__)
+print('interpreter:', sys.executable, sys.path)
+print(open('/proc/self/mountinfo').read())
+"""
 PICKLE_REFERENCE = """import pickle
 softmax = pickle.loads(b'csolutions_lib.softmax_family\\nsoftmax\\n.')
 """
@@ -603,6 +614,8 @@ def escapes():
                 _free_cell(READ_REFERENCE)),
         Hostile("reads_hidden_tests", "reference: prints the instructor notebooks of source/",
                 _free_cell(READ_HIDDEN)),
+        Hostile("reads_engine_and_mounts", "reference: prints the engine's modules and its judges, the interpreter's "
+                "paths and the mount table", _free_cell(READ_ENGINE)),
         Hostile("pickle_reference", "reference: softmax from pickle.loads of a bytes literal",
                 softmax_notebook(softmax=PICKLE_REFERENCE), {"softmax"}),
         Hostile("marshal_code", "reference: marshal + types.FunctionType running any code",

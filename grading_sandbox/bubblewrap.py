@@ -8,15 +8,14 @@ then replaces itself with ``bwrap`` (bubblewrap: Debian's ``bubblewrap`` on
 kernel in new user, mount, PID, network, IPC and UTS namespaces:
 
 - **What the kernel sees**, all read-only: the system's ``/usr`` (and its
-  ``/bin``, ``/lib`` links), the Python interpreter's standard library, and in
-  an otherwise empty ``site-packages`` only the distributions a student
-  notebook needs (:data:`KERNEL_DISTRIBUTIONS` and their requirements, read
-  from the installed metadata) plus the kernel half of the grading engine
-  (the modules of :mod:`course_checks` that make cases and record outcomes,
-  not its judges). Not the course root, the gradebook,
-  ``submitted/``, ``autograded/``, ``source/``, ``$HOME``, this checkout,
-  the reference (:mod:`solutions_lib`), the nbgrader plug-ins, or any other
-  student.
+  ``/bin``, ``/lib`` links), the Python interpreter's installation with its
+  own ``site-packages`` hidden, and its environment at ``/opt/kernel``
+  (:mod:`.kernel_env`: only the distributions a student notebook needs, and
+  the kernel half of the grading engine, not its judges), staged on the host
+  under a neutral name. Not the course root, the gradebook, ``submitted/``,
+  ``autograded/``, ``source/``, ``$HOME``, this checkout or its virtual
+  environment (not even their paths, in its mount table), the reference
+  (:mod:`solutions_lib`), the nbgrader plug-ins, or any other student.
 - **What it can write**: a private home (``/home/student``, its working
   folder, a size-capped tmpfs holding the release files of the assignment,
   read-only), ``/tmp`` and ``/dev/shm`` (also capped), which vanish with it; the records
@@ -38,7 +37,6 @@ killing ``bwrap``.
 
 import argparse
 import functools
-import glob
 import os
 import resource
 import shutil
@@ -46,19 +44,11 @@ import subprocess
 import sys
 import sysconfig
 from collections.abc import Iterable
-from importlib import metadata
-from pathlib import Path
-
-from packaging.requirements import Requirement
 
 from grading_sandbox import limits
+from grading_sandbox.kernel_env import ENV, FONT_CACHE, SITE, staged_engine, staged_environment
 from grading_sandbox.limits import FORK_EXIT
 
-#: What a student notebook may import (with their requirements): the kernel and the course's libraries.
-KERNEL_DISTRIBUTIONS = ("ipykernel", "numpy", "scikit-learn", "matplotlib")
-#: Packages of this project that the kernel needs, their own modules only (not their subpackages): the code
-#: that makes cases and records outcomes, without its judges (``course_checks.judges``).
-KERNEL_PACKAGES = ("course_checks",)
 #: The kernel's home and working folder inside the sandbox.
 HOME = "/home/student"
 #: The kernel's host name (not the grading machine's).
@@ -117,68 +107,18 @@ def _namespace_options():
             "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
 
 
-# --- what the kernel sees -------------------------------------------------------------------------
-
-def _requirement_closure(names):
-    """Installed distributions needed by ``names``, their requirements included (markers honoured, no extras)."""
-    seen, stack, out = set(), list(names), []
-    while stack:
-        name = stack.pop()
-        key = name.lower().replace("_", "-")
-        if key in seen:
-            continue
-        seen.add(key)
-        try:
-            dist = metadata.distribution(name)
-        except metadata.PackageNotFoundError:
-            continue
-        out.append(dist)
-        for text in dist.requires or ():
-            requirement = Requirement(text)
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-                stack.append(requirement.name)
-    return out
-
-
-@functools.lru_cache(maxsize=1)
-def kernel_site_entries() -> tuple[tuple[str, str], ...]:
-    """``(host path, name in site-packages)`` of everything the kernel may import, sorted."""
-    entries = set()
-    for dist in _requirement_closure(KERNEL_DISTRIBUTIONS):
-        for file in dist.files or ():
-            top = file.parts[0]
-            if top in ("..", "") or top.endswith(".pth") or top == "__pycache__":
-                continue
-            path = Path(dist.locate_file(top))
-            if path.exists():
-                entries.add((str(path), top))
-    for package in KERNEL_PACKAGES:
-        spec = __import__("importlib.util").util.find_spec(package)
-        if spec is None or not spec.submodule_search_locations:
-            raise SandboxUnavailable(f"the kernel package {package} is not installed")
-        folder = Path(list(spec.submodule_search_locations)[0]).resolve()
-        entries.update((str(module), f"{package}/{module.name}") for module in folder.glob("*.py"))
-    return tuple(sorted(entries))
-
-
-def _matplotlib_font_cache():
-    """The grader's matplotlib font list, so that the kernel does not rebuild (and announce) it."""
-    try:
-        import matplotlib
-        return sorted(glob.glob(os.path.join(matplotlib.get_cachedir(), "fontlist-v*.json")))
-    except Exception:  # noqa: BLE001 - no cache yet: the kernel builds its own
-        return []
-
+# --- the command ---------------------------------------------------------------------------------
 
 def bwrap_command(kernel_cmd: list[str], *, writable: list[str], release_files: Iterable[str] = (),
                   scratch_mb: int = 256, shm_mb: int = 64, env: dict[str, str] | None = None, bwrap: str = "",
-                  site: list[tuple[str, str]] | None = None) -> list[str]:
+                  stage: str | None = None, engine: str | None = None) -> list[str]:
     """The ``bwrap`` command line that runs ``kernel_cmd`` in the sandbox.
 
     Parameters
     ----------
     kernel_cmd : list of str
-        The kernel's command, run inside (its interpreter must be this one).
+        The kernel's command, run inside; its interpreter (this one) becomes the kernel environment's
+        ``/opt/kernel/bin/python``.
     writable : list of str
         Host folders bound read-write at the same path (the connection folder, the records folder).
     release_files : list of str
@@ -191,8 +131,10 @@ def bwrap_command(kernel_cmd: list[str], *, writable: list[str], release_files: 
         The kernel's whole environment (nothing else is passed in).
     bwrap : str
         The ``bwrap`` to use; empty for the one :func:`bwrap_path` finds.
-    site : list of (str, str), optional
-        The :func:`kernel_site_entries` (the grader passes them, computed once per process).
+    stage, engine : str, optional
+        The host folders of the kernel's environment and of the kernel half of the engine
+        (:func:`.kernel_env.staged_environment`, :func:`.kernel_env.staged_engine`; the grader passes them,
+        found once per process).
     """
     configured, bwrap = bwrap, bwrap_path(bwrap)
     if bwrap is None:
@@ -216,24 +158,23 @@ def bwrap_command(kernel_cmd: list[str], *, writable: list[str], release_files: 
     if not base.startswith("/usr/"):
         cmd += ["--ro-bind", base, base]
     base_site = os.path.realpath(sysconfig.get_path("purelib", vars={"base": sys.base_prefix}))
-    site_dir = os.path.realpath(sysconfig.get_path("purelib"))
-    if os.path.isdir(base_site) and base_site != site_dir:
+    if os.path.isdir(base_site):
         cmd += ["--tmpfs", base_site]
-    if sys.prefix != sys.base_prefix:  # a virtual environment: its interpreter link and pyvenv.cfg
-        cmd += ["--ro-bind", os.path.join(sys.prefix, "pyvenv.cfg"), os.path.join(sys.prefix, "pyvenv.cfg")]
-        python = kernel_cmd[0]
-        if os.path.islink(python):
-            cmd += ["--symlink", os.path.realpath(python), python]
-    cmd += ["--tmpfs", site_dir]
-    for host, name in kernel_site_entries() if site is None else site:
-        cmd += ["--ro-bind", host, os.path.join(site_dir, name)]
-    cmd += ["--remount-ro", site_dir]
+    # Its own environment, under a neutral name inside and out (see kernel_env): the interpreter link, pyvenv.cfg
+    # and the site-packages that holds what a notebook may import and the kernel half of the engine.
+    stage, engine = stage or staged_environment(), engine or staged_engine()
+    cmd += ["--ro-bind", stage, ENV]
+    for package in sorted(os.listdir(engine)):
+        cmd += ["--ro-bind", os.path.join(engine, package), f"{ENV}/{SITE}/{package}"]
+    if os.path.realpath(kernel_cmd[0]) == os.path.realpath(sys.executable):
+        kernel_cmd = [f"{ENV}/bin/python", *kernel_cmd[1:]]
     for folder in writable:
         cmd += ["--bind", folder, folder]
     for path in release_files:
         cmd += ["--ro-bind", path, os.path.join(HOME, os.path.basename(path))]
-    for cache in _matplotlib_font_cache():
-        cmd += ["--ro-bind", cache, os.path.join(HOME, ".cache", "matplotlib", os.path.basename(cache))]
+    fonts = os.path.join(stage, FONT_CACHE)  # the grader's font list, so that the kernel does not rebuild it
+    for name in sorted(os.listdir(fonts)) if os.path.isdir(fonts) else ():
+        cmd += ["--ro-bind", os.path.join(fonts, name), f"{HOME}/.cache/matplotlib/{name}"]
     cmd += ["--remount-ro", "/", "--chdir", HOME]
     for key, value in (env or {}).items():
         cmd += ["--setenv", key, value]
@@ -242,7 +183,7 @@ def bwrap_command(kernel_cmd: list[str], *, writable: list[str], release_files: 
 
 def kernel_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The kernel's environment: a home of its own, no trace of the grader's."""
-    env = {"HOME": HOME, "PATH": f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin",
+    env = {"HOME": HOME, "PATH": f"{ENV}/bin:/usr/local/bin:/usr/bin:/bin",
            "LANG": "C.UTF-8", "MPLCONFIGDIR": f"{HOME}/.cache/matplotlib", "IPYTHONDIR": f"{HOME}/.ipython",
            "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
            "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": "/tmp", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
@@ -264,16 +205,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the kernel")
     parser.add_argument("--cgroup", default=None, help="name of the kernel's control group")
     parser.add_argument("--bwrap", default="", help="the bwrap executable (default: found on PATH or bundled)")
-    parser.add_argument("--site", action="append", default=None,
-                        help="HOST=NAME: bind HOST as NAME in the kernel's site-packages (default: computed here)")
+    parser.add_argument("--stage", default=None,
+                        help="the host folder of the kernel's environment (default: staged here)")
+    parser.add_argument("--engine", default=None,
+                        help="the host folder of the kernel half of the engine (default: staged here)")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("no kernel command given")
     env = kernel_environment(dict(item.split("=", 1) for item in args.env))
-    site = None if args.site is None else [tuple(item.rsplit("=", 1)) for item in args.site]
-    cmd = bwrap_command(command, writable=args.writable, release_files=args.release_file, site=site,
+    cmd = bwrap_command(command, writable=args.writable, release_files=args.release_file, stage=args.stage,
+                        engine=args.engine,
                         scratch_mb=args.scratch_mb, shm_mb=args.shm_mb, env=env, bwrap=args.bwrap)
     if not (args.cgroup and limits.join_pids_cgroup(args.cgroup, args.processes)) and os.geteuid() != 0:
         limits.cap(resource.RLIMIT_NPROC, args.processes + limits.own_processes())

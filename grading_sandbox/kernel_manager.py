@@ -20,7 +20,8 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Integer, Unicode
 
 from course_checks.protocol import RECORDS_ENV, SEED_ENV
-from grading_sandbox.bubblewrap import BOOTSTRAP, SandboxUnavailable, kernel_site_entries, sandbox_problem
+from grading_sandbox.bubblewrap import BOOTSTRAP, SandboxUnavailable, sandbox_problem
+from grading_sandbox.kernel_env import staged_engine, staged_environment
 from grading_sandbox.limits import remove_pids_cgroup
 
 
@@ -78,7 +79,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             return [sys.executable, "-I", "-m", "grading_sandbox.unsandboxed", *options[:4], "--", *cmd]
         options += ["--scratch-mb", str(self.scratch_mb), "--shm-mb", str(self.shm_mb),
                     "--cgroup", os.path.basename(self._runtime), "--writable", self._runtime, "--bwrap", self.bwrap]
-        options += [f"--site={host}={name}" for host, name in kernel_site_entries()]  # cached in this process
+        options += ["--stage", staged_environment(), "--engine", staged_engine()]  # found or staged once per process
         if self.records_dir:
             options += ["--writable", self.records_dir]
         if self.release_dir and os.path.isdir(self.release_dir):

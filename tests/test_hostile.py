@@ -342,6 +342,22 @@ def test_links_are_never_followed_and_the_student_is_told(graded):
         "softmax.ipynb"]
 
 
+def test_the_kernel_holds_no_judge_and_names_no_path_of_the_grader(graded):
+    """What a student can print in the kernel: the engine's recording half only, and neutral paths."""
+    (path,) = (graded.course / "autograded" / "reads_engine_and_mounts" / "02_softmax").glob("*.ipynb")
+    (cell,) = [c for c in nbformat.read(path, as_version=4).cells if "nnmarker-engine" in c.source]
+    text = "".join(o.get("text", "") for o in cell.outputs)
+    modules = next(line for line in text.splitlines() if line.startswith("engine modules:"))
+    assert "course_checks.protocol" in modules and "course_checks.softmax_family" in modules
+    assert "judg" not in modules and "reference" not in modules, modules
+    assert "judges: ModuleNotFoundError" in text
+    assert "interpreter: /opt/kernel/bin/python" in text and "nn-kernel-env-" in text  # the mount table was read
+    for host in {str(REPO), sys.prefix, str(graded.course)}:
+        assert host not in text, host
+    assert str(REPO) not in feedback_text(graded, next(e for e in ENTRIES if e.id == "reads_engine_and_mounts"),
+                                          "02_softmax")
+
+
 def test_nothing_a_kernel_does_outlives_it_or_changes_the_course_the_environment_or_home(graded):
     assert graded.survivors == [], "a process started by a kernel outlived the batch"
     assert graded.after == graded.before

@@ -12,6 +12,7 @@ import pytest
 from conftest import REPO
 
 from grading_sandbox.bubblewrap import HOME, HOSTNAME, sandbox_problem
+from grading_sandbox.kernel_env import SITE
 from grading_sandbox.kernel_manager import SandboxedKernelManager
 from grading_sandbox.limits import FORK_EXIT, remove_pids_cgroup
 
@@ -101,7 +102,12 @@ SANDBOX_PROBE = textwrap.dedent("""
     tries("imports_grader", lambda: __import__("course_grader"))
     tries("imports_checks", lambda: __import__("course_checks"))
     tries("imports_judges", lambda: __import__("course_checks.judges.softmax_family"))
-    import pkgutil
+    import glob, marshal, pkgutil
+    report["mountinfo"] = open("/proc/self/mountinfo").read()
+    report["executable"], report["path"] = sys.executable, sys.path
+    numpy_dir = os.path.dirname(__import__("numpy").__file__)
+    report["compiled_as"] = sorted({marshal.loads(open(path, "rb").read()[16:]).co_filename.rsplit("/", 1)[0]
+                                    for path in glob.glob(os.path.join(numpy_dir, "__pycache__", "*.pyc"))})
     engine = sys.modules.get("course_checks")
     report["engine_modules"] = sorted(m.name for m in pkgutil.walk_packages(engine.__path__, "course_checks.")
                                       ) if engine else []
@@ -136,7 +142,7 @@ def test_the_sandboxed_kernel_sees_only_its_own_world(tmp_path):
     report = run_probe(tmp_path, sandboxed=True)
     assert report["sees_checkout"] == report["sees_hidden_tests"] == "FileNotFoundError"
     assert report["reads_reference_file"] == "FileNotFoundError"
-    assert set(report["checkout_listing"]) <= {".venv"}, report["checkout_listing"]  # mount points of the venv only
+    assert report["checkout_listing"] == []
     assert report["imports_reference"] == "ModuleNotFoundError"
     assert report["imports_grader"] == "ModuleNotFoundError"
     assert report["imports_checks"] == "yes"
@@ -145,6 +151,13 @@ def test_the_sandboxed_kernel_sees_only_its_own_world(tmp_path):
         "engine_modules"]
     assert not [m for m in report["engine_modules"] if "judg" in m or "reference" in m], report["engine_modules"]
     assert report["imports_judges"] == "ModuleNotFoundError"
+    # neutral paths: neither the checkout nor the grader's virtual environment is named, not even as the source
+    # of a mount; the kernel's environment is /opt/kernel, compiled under that name
+    assert report["executable"] == "/opt/kernel/bin/python"
+    for host in {str(REPO), os.path.realpath(sys.prefix), sys.prefix}:
+        assert host not in report["mountinfo"] and host not in " ".join(report["path"]), host
+    assert "/opt/kernel " in report["mountinfo"] and "nn-kernel-env-" in report["mountinfo"]
+    assert report["compiled_as"] == [f"/opt/kernel/{SITE}/numpy"]
     assert report["reads_grader_home"] == "FileNotFoundError"
     assert report["writes_site_packages"] in ("OSError", "PermissionError")
     assert report["writes_numpy"] in ("OSError", "PermissionError")
@@ -158,6 +171,7 @@ def test_the_same_probe_outside_the_sandbox_reaches_everything(tmp_path):
     report = run_probe(tmp_path, sandboxed=False)
     assert report["sees_checkout"] == "yes" and report["imports_reference"] == "yes"
     assert report["imports_grader"] == "yes" and report["imports_judges"] == "yes"
+    assert report["executable"] == sys.executable and str(REPO) in " ".join(report["path"])
     assert "course_checks.judges.softmax_family" in report["engine_modules"]
 
 
