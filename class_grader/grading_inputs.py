@@ -38,7 +38,7 @@ REASONS = {
 GRADING_PACKAGES = ("course_checks", "solutions_lib", "course_grader", "grading_sandbox", "class_grader")
 #: Modules of those packages that decide nothing about a grade (exports, the report, the ledger, planning and
 #: the command line): changing them regrades nothing.
-NOT_GRADING = {"course_grader": {"lms_export.py", "extensions.py"},
+NOT_GRADING = {"course_grader": {"lms_export.py", "extensions.py", "formgrader_policy.py"},
                "class_grader": {"__init__.py", "__main__.py", "cli.py", "coordinator.py", "course.py", "report.py",
                                 "ledger.py", "grading_inputs.py", "cluster_security.py"}}
 

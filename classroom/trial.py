@@ -17,6 +17,7 @@ read its configuration) with ``build/trial/`` as its file-browser root.
 """
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -104,6 +105,11 @@ def prepare(root=TRIAL, assignments=None):
     trial.exchange.chmod(0o777)
     (trial.jupyter_config / "nbgrader_config.py").write_text(STUDENT_CONFIG.format(
         course_id=Course(trial.course).course_id, exchange=str(trial.exchange), student=str(trial.student)))
+    # The formgrader's pages carry the course's Content-Security-Policy (as `jupyter server extension enable`).
+    enabled = trial.jupyter_config / "jupyter_server_config.d"
+    enabled.mkdir()
+    (enabled / "course_grader.json").write_text(json.dumps(
+        {"ServerApp": {"jpserver_extensions": {"course_grader.formgrader_policy": True}}}, indent=2))
     return trial
 
 

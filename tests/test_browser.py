@@ -9,20 +9,26 @@ feedback and reads it in JupyterLab's (sandboxed, offline) HTML viewer.
 Screenshots of every step go to ``build/test-artifacts/browser/``.
 """
 
+import contextlib
+import http.server
 import json
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
+from types import SimpleNamespace
 
 import pytest
 from browser_support import chromium_fixture
+from nbgrader.api import Gradebook
 
 from class_grader.report import failed_grade_cells
 from classroom import nbgrader_run as run
 from classroom.submissions import REPO, reference_solutions
 from classroom.trial import prepare
+from course_grader.formgrader_policy import FORMGRADER_POLICY
 
 pytestmark = pytest.mark.nbgrader
 
@@ -119,6 +125,40 @@ class Student:
         self.page.locator(".jp-Dialog").get_by_role("button", name="Ok").click()
         message.wait_for(state="detached")
         return result
+
+
+#: What an injected script would do to call out: an image, a script and a request to another server.
+CALL_OUT = """url => {
+    new Image().src = url + '/image';
+    const script = document.createElement('script');
+    script.src = url + '/script';
+    document.head.appendChild(script);
+    fetch(url + '/fetch', {mode: 'no-cors'}).catch(() => null);
+}"""
+
+
+@contextlib.contextmanager
+def outside_server():
+    """Another server on this machine (another origin): records the path of every request it gets."""
+    paths = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            paths.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_address[1]}", paths=paths)
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def kernel_language_info():
@@ -221,7 +261,29 @@ def test_a_student_validates_submits_and_reads_feedback_in_the_browser(lab, brow
     assert "$(N, K)$" not in body and "\\in \\{0" not in body
     student.shot("feedback_maths")
 
-    # The formgrader, on the same server, lists the assignment.
-    page.goto(f"{base}/formgrader/manage_assignments?token={TOKEN}")
+    # The formgrader, on the same server, lists the assignment; its pages carry the course's policy.
+    response = page.goto(f"{base}/formgrader/manage_assignments?token={TOKEN}")
     page.wait_for_selector(f"text={ASSIGNMENT}", timeout=60_000)
     student.shot("formgrader")
+    assert response.headers.get("content-security-policy") == FORMGRADER_POLICY
+
+    # The graded notebook in the formgrader works under it: its scripts run and fill in the scores from the API.
+    with Gradebook(f"sqlite:///{trial.course / 'gradebook.db'}") as gradebook:
+        submission = gradebook.find_submission_notebook("one_hot", ASSIGNMENT, student_id).id
+    page.goto(f"{base}/formgrader/submissions/{submission}/?index=0&token={TOKEN}")
+    page.wait_for_function("() => [...document.querySelectorAll('input.score')].some(e => e.value !== '')",
+                           timeout=60_000)
+    student.shot("formgrader_submission")
+
+    # ... and a script that got past the sanitizers could send nothing out: no image, script or request
+    # reaches another server from a formgrader page, while from a JupyterLab page (no such policy) they do.
+    with outside_server() as reached:
+        page.evaluate(CALL_OUT, reached.url)
+        page.wait_for_timeout(1500)
+        from_formgrader = list(reached.paths)
+        page.goto(f"{base}/lab?token={TOKEN}")
+        page.wait_for_selector("#jp-main-dock-panel", timeout=120_000)
+        page.evaluate(CALL_OUT, reached.url)
+        page.wait_for_timeout(1500)
+        from_lab = list(reached.paths)[len(from_formgrader):]
+    assert from_formgrader == [] and sorted(from_lab) == ["/fetch", "/image", "/script"], (from_formgrader, from_lab)
