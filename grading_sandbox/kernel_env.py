@@ -33,6 +33,7 @@ import shutil
 import stat
 import sys
 import tempfile
+import warnings
 from importlib import metadata
 from pathlib import Path
 
@@ -121,9 +122,12 @@ def _link_or_copy(source, target):
         shutil.copy2(source, target)
 
 
-def _compile(folder):
-    """Byte-compile the ``.py`` files of ``folder`` (a stage) under the names the kernel sees them by."""
-    compileall.compile_dir(folder, stripdir=folder, prependdir=ENV, quiet=2, workers=1)
+def _compile(folder, as_folder):
+    """Byte-compile the ``.py`` files of ``folder`` (a stage) as if they were in ``as_folder`` (where the kernel
+    sees them), quietly: a distribution's own syntax warnings are not the grader's to print."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compileall.compile_dir(folder, stripdir=folder, prependdir=as_folder, quiet=2, workers=1)
 
 
 def _build_environment(folder, entries, font_list):
@@ -146,7 +150,7 @@ def _build_environment(folder, entries, font_list):
         host_sites.add(os.path.dirname(host))
     for package in KERNEL_PACKAGES:  # mount points of the engine's stage
         (site / package).mkdir()
-    _compile(folder)
+    _compile(folder, ENV)
     if font_list:
         text = Path(font_list).read_text()
         for host_site in sorted(host_sites, key=len, reverse=True):
@@ -160,7 +164,7 @@ def _build_engine(folder, modules):
         Path(folder, package).mkdir()
         for source in files:
             shutil.copyfile(source, Path(folder, package, os.path.basename(source)))
-    compileall.compile_dir(folder, stripdir=folder, prependdir=f"{ENV}/{SITE}", quiet=2, workers=1)
+    _compile(folder, f"{ENV}/{SITE}")
 
 
 def _is_own(folder):
