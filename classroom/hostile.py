@@ -364,13 +364,15 @@ READ_HIDDEN = FIND_COURSE + """for path in glob.glob(os.path.join(COURSE or '/no
 """
 READ_ENGINE = """import pkgutil, sys  # nnmarker-engine
 import course_checks
-print('engine modules:', sorted(m.name for m in pkgutil.walk_packages(course_checks.__path__, 'course_checks.')))
+look = getattr  # past the source rules, as a determined student would go
+folders = look(course_checks, '__pa' + 'th__')
+print('engine modules:', sorted(m.name for m in pkgutil.walk_packages(folders, 'course_checks.')))
 try:
     from course_checks.judges import softmax_family
-    print('judges imported:', softmax_family.__file__)
+    print('judges imported:', look(softmax_family, '__fi' + 'le__'))
 except ImportError as problem:
     print('judges:', type(problem).__name__)
-print('interpreter:', sys.executable, sys.path)
+print('interpreter:', look(sys, 'exec' + 'utable'), look(sys, 'pa' + 'th'))
 print(open('/proc/self/mountinfo').read())
 """
 PICKLE_REFERENCE = """import pickle
