@@ -4,7 +4,7 @@ and nothing a kernel does reaches the course, the environment, $HOME, classmates
 One course grades every submission of :mod:`classroom.hostile` with the class command
 (:mod:`class_grader.coordinator`: real nbgrader autograde per job, two Dask worker processes; several
 minutes: some submissions time out on purpose, with the per-cell timeout lowered to 15 s and the
-notebook budget to 150 s for this course). Grading runs with a $HOME of its own, so that the test
+notebook budget to 60 s for this course). Grading runs with a $HOME of its own, so that the test
 can hash all of it.
 """
 
@@ -108,7 +108,7 @@ def graded(tmp_path_factory):
     (home / ".jupyter" / "migrated").write_text("")  # else jupyter_core writes it at nbgrader's first start
     env = {"HOME": str(home), "MPLCONFIGDIR": matplotlib.get_cachedir()}
     course = run.make_course(base / "course", ASSIGNMENTS,
-                             settings=["c.Execute.timeout = 15", "c.GradingExecute.notebook_timeout = 150",
+                             settings=["c.Execute.timeout = 15", "c.GradingExecute.notebook_timeout = 60",
                                        "c.GradingExecute.max_folder_mb = 16"])
     for entry in ENTRIES:
         entry.build(course / "submitted" / entry.id)
@@ -374,7 +374,7 @@ def test_honest_classmates_keep_their_grades_in_this_batch_and_the_next(graded):
 
 
 def test_escapes_are_told_what_happened(graded):
-    assert "used up its 150 s" in messages(graded, "sleeps_every_cell")["test_softmax_values"]
+    assert "used up its 60 s" in messages(graded, "sleeps_every_cell")["test_softmax_values"]
     assert "is not defined" in messages(graded, "pickle_reference")["test_softmax_values"]  # its cell failed
     assert "MemoryError" in messages(graded, "hands_in_launcher")["test_cross_entropy_values"]
     for label in ("recursion", "reduce_alias", "decoy_rebinding", "helper_class_method"):
