@@ -267,13 +267,21 @@ def test_a_student_validates_submits_and_reads_feedback_in_the_browser(lab, brow
     student.shot("formgrader")
     assert response.headers.get("content-security-policy") == FORMGRADER_POLICY
 
-    # The graded notebook in the formgrader works under it: its scripts run and fill in the scores from the API.
-    with Gradebook(f"sqlite:///{trial.course / 'gradebook.db'}") as gradebook:
+    # The graded notebook in the formgrader works under it, offline: its scripts show the automatic scores
+    # from the API, and a manual score typed in is saved to the gradebook.
+    gradebook_url = f"sqlite:///{trial.course / 'gradebook.db'}"
+    with Gradebook(gradebook_url) as gradebook:
         submission = gradebook.find_submission_notebook("one_hot", ASSIGNMENT, student_id).id
     page.goto(f"{base}/formgrader/submissions/{submission}/?index=0&token={TOKEN}")
-    page.wait_for_function("() => [...document.querySelectorAll('input.score')].some(e => e.value !== '')",
+    page.wait_for_function("() => [...document.querySelectorAll('input.score')].every(e => e.placeholder !== '')",
                            timeout=60_000)
+    score = page.locator("input#test_encode_labels_ints")
+    score.fill("1")
+    score.press("Tab")
+    page.wait_for_timeout(2000)
     student.shot("formgrader_submission")
+    with Gradebook(gradebook_url) as gradebook:
+        assert gradebook.find_grade("test_encode_labels_ints", "one_hot", ASSIGNMENT, student_id).manual_score == 1
 
     # ... and a script that got past the sanitizers could send nothing out: no image, script or request
     # reaches another server from a formgrader page, while from a JupyterLab page (no such policy) they do.
