@@ -1,10 +1,12 @@
 """The grading kernel's environment, staged on the host under a neutral name (grading_sandbox.kernel_env)."""
 
+import fcntl
 import os
 import sys
 import threading
 from pathlib import Path
 
+import pytest
 from conftest import REPO
 
 from grading_sandbox import kernel_env
@@ -70,3 +72,19 @@ def test_a_stage_is_built_once_and_a_folder_that_others_may_read_is_never_used(t
     private = kernel_env._stage("nn-planted", build)
     assert private != str(planted) and Path(private, "built").read_text() == "yes"
     assert (planted / "built").read_text() == "planted"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="another user's lock file needs chown, which needs root")
+def test_another_users_lock_file_cannot_make_grading_wait(tmp_path, monkeypatch):
+    monkeypatch.setattr(kernel_env.tempfile, "tempdir", str(tmp_path))
+    lock = tmp_path / "nn-locked.lock"
+    lock.write_text("")
+    os.chown(lock, 65534, 65534)
+    with open(lock) as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # held for good, as a hostile local user would
+        done = []
+        worker = threading.Thread(target=lambda: done.append(kernel_env._stage("nn-locked", lambda f: None)),
+                                  daemon=True)
+        worker.start()
+        worker.join(timeout=20)
+    assert done == [str(tmp_path / "nn-locked")]
