@@ -151,12 +151,14 @@ def run_and_judge(func: Callable | None, name: str, cases: list[Case], judge: Ca
     __tracebackhide__ = True  # noqa: F841 - IPython shows students the message, not our frames
     mode.student_code(func, name)
     helpers = tuple(helpers or ())
+    if mode.judges:
+        # imported here, not above: the grading kernel records and never judges, and its sandbox has no judges
+        from course_checks.judges import decide, judge_of
+        judge = judge or judge_of(name)
     for case in cases:
         outcome = mode.outcome(func, case, helpers, call)
         if mode.judges:
-            # imported here, not above: the grading kernel records and never judges, and its sandbox has no judges
-            from course_checks.judges import decide, judge_of
-            decide(name, case, outcome, judge or judge_of(name), helpers)
+            decide(name, case, outcome, judge, helpers)
 
 
 def ensure_student_code(func: Callable, name: str, mode: Local | Replaying = LOCAL) -> None:
