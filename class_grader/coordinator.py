@@ -226,14 +226,6 @@ def grade_class(root: str | os.PathLike, assignments: list[str], *, scheduler: s
         run.seconds = time.perf_counter() - start
         return run
     templates = {}
-
-    def make_job(assignment, student):
-        if assignment not in templates:
-            templates[assignment] = assignment_gradebook(course.db_url, course.course_id, assignment)
-        files = course.job_files(assignment, student)
-        return Job(assignment, student, course.config_text, templates[assignment], files,
-                   timeout or course.default_timeout(assignment), job_digest(course.config_text, files))
-
     if pending:
         from distributed import as_completed
 
@@ -245,7 +237,7 @@ def grade_class(root: str | os.PathLike, assignments: list[str], *, scheduler: s
 
             def submit_next():
                 assignment, student, inputs, reasons = queue.pop(0)
-                job = make_job(assignment, student)
+                job = make_job(course, assignment, student, timeout, templates)
                 future = client.submit(grade_job, job, pure=False, retries=1,
                                        key=f"grade-{assignment}-{student}-{uuid.uuid4().hex[:8]}")
                 in_flight[future.key] = (assignment, student, job.digest, inputs, reasons)
@@ -255,12 +247,8 @@ def grade_class(root: str | os.PathLike, assignments: list[str], *, scheduler: s
                 submit_next()
             for future in completed:
                 assignment, student, digest, inputs, reasons = in_flight.pop(future.key)
-                try:
-                    result = future.result()
-                except Exception as error:  # noqa: BLE001 - a job that could not run is recorded, not fatal
-                    result = JobResult(assignment, student, digest, FAILED,
-                                       message=f"the job could not run: {type(error).__name__}: {error}")
-                if not _store(course, gb, ledger, result, inputs, reasons):
+                result = job_result(future, assignment, student, digest)
+                if not store_result(course, gb, ledger, result, inputs, reasons):
                     run.course_feedback.append((assignment, student))
                 if result.status != GRADED:
                     bar.write(f"{result.status}: {student}/{assignment}: {result.message}")
@@ -283,7 +271,33 @@ def grade_class(root: str | os.PathLike, assignments: list[str], *, scheduler: s
     return run
 
 
-def _store(course, gb, ledger, result, inputs, reasons):
+def make_job(course: Course, assignment: str, student: str, timeout: float | None = None,
+             templates: dict[str, bytes] | None = None) -> Job:
+    """The :class:`~class_grader.job.Job` of one submission as it is in the course now.
+
+    ``templates`` caches each assignment's job gradebook (:func:`~class_grader.gradebook_sync.assignment_gradebook`)
+    across calls; ``timeout`` defaults to the course's budget for the assignment.
+    """
+    templates = {} if templates is None else templates
+    if assignment not in templates:
+        templates[assignment] = assignment_gradebook(course.db_url, course.course_id, assignment)
+    files = course.job_files(assignment, student)
+    return Job(assignment, student, course.config_text, templates[assignment], files,
+               timeout or course.default_timeout(assignment), job_digest(course.config_text, files))
+
+
+def job_result(future, assignment: str, student: str, digest: str) -> JobResult:
+    """The :class:`~class_grader.job.JobResult` of a finished Dask future of :func:`~class_grader.worker.grade_job`;
+    a job that could not run (its worker died too often, say) is a failed result that says why."""
+    try:
+        return future.result()
+    except Exception as error:  # noqa: BLE001 - a job that could not run is recorded, not fatal
+        return JobResult(assignment, student, digest, FAILED,
+                         message=f"the job could not run: {type(error).__name__}: {error}")
+
+
+def store_result(course: Course, gb: Gradebook, ledger: Ledger, result: JobResult, inputs: dict[str, str],
+                 reasons: list[str]) -> bool:
     """Write one result: the gradebook and ``autograded/`` (for a job that timed out or failed, a row and
     notebooks that say so), the job's feedback, the job's nbgrader log
     (``class_grading/logs/<assignment>/<student>.log``), then the ledger (so a crash re-grades it).

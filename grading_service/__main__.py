@@ -1,0 +1,5 @@
+import sys
+
+from grading_service.cli import main
+
+sys.exit(main())
