@@ -310,7 +310,7 @@ def store_result(course: Course, gb: Gradebook, ledger: Ledger, result: JobResul
         files = result.autograded
     else:
         write_failed_submission(gb, result.assignment, result.student, result.message)
-        files = failed_notebooks(course, result)
+        files = {**failed_notebooks(course, result), **submission_stamps(course, result)}
     if dest.exists():
         shutil.rmtree(dest)
     for relative, content in files.items():
@@ -352,6 +352,16 @@ def failed_notebooks(course: Course, result: JobResult) -> dict[str, bytes]:
             "told and will grade it by hand or grade it again.", metadata={"course_grader": {"failed": True}}))
         out[release.name] = nbformat.writes(nb).encode()
     return out
+
+
+def submission_stamps(course: Course, result: JobResult) -> dict[str, bytes]:
+    """``{name: bytes}``: the hand-in's ``timestamp.txt`` and ``submission_secret.txt`` (those it has), which
+    ``autograde`` would have copied into ``autograded/``: ``generate_feedback`` passes them on, and
+    ``release_feedback`` needs the secret to release the page to the student."""
+    base = course.path("submitted", result.student, result.assignment).relative_to(course.root)
+    hand_in = course.hand_in(result.assignment, result.student)
+    return {name: hand_in[str(base / name)] for name in ("timestamp.txt", "submission_secret.txt")
+            if str(base / name) in hand_in}
 
 
 def failure_in_words(result: JobResult) -> str:

@@ -7,11 +7,13 @@ Usage (from the course root, the grading environment active)::
     python -m grading_service serve --scheduler tls://host:8786 --credentials FOLDER
 
 It runs until it gets SIGTERM or SIGINT; its log is ``class_grading/service/service.log`` in the course root.
+SIGUSR1 prints every thread's stack to stderr (what is it doing?).
 """
 
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import signal
 import sys
 
@@ -40,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     from grading_service.settings import GradingService
 
     stopping = []
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # kill -USR1: every thread's stack to stderr
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.append(True))
     service = Service(args.course, client=None)

@@ -27,8 +27,8 @@ class Journal:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / "state.json"
         state = json.loads(path.read_text()) if path.exists() else {}
-        self.started = {key: [datetime.fromisoformat(t) for t in times]
-                        for key, times in state.get("started", {}).items()}
+        self.started = {key: [(datetime.fromisoformat(t), hand_in) for t, hand_in in starts]
+                        for key, starts in state.get("started", {}).items()}
         self.released = state.get("released", {})
         self.queued = state.get("queued", {})
 
@@ -37,7 +37,8 @@ class Journal:
         return f"{assignment}/{student}"
 
     def _save(self):
-        state = {"started": {key: [t.isoformat() for t in times] for key, times in self.started.items()},
+        state = {"started": {key: [(t.isoformat(), hand_in) for t, hand_in in starts]
+                             for key, starts in self.started.items()},
                  "released": self.released, "queued": self.queued}
         partial = self.folder / "state.json.partial"
         partial.write_text(json.dumps(state, indent=1, sort_keys=True))
@@ -55,14 +56,24 @@ class Journal:
         path = self.folder / "events.jsonl"
         return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
-    def recent_starts(self, assignment: str, student: str, now: datetime) -> list[datetime]:
-        """When this submission's jobs started in the hour before ``now``, oldest first."""
-        return sorted(t for t in self.started.get(self.key(assignment, student), []) if now - t < timedelta(hours=1))
+    def recent_starts(self, assignment: str, student: str, now: datetime) -> list[tuple[datetime, str]]:
+        """``(time, hand-in digest)`` of this submission's jobs started in the hour before ``now``, oldest first."""
+        return sorted(start for start in self.started.get(self.key(assignment, student), [])
+                      if now - start[0] < timedelta(hours=1))
 
-    def start(self, assignment: str, student: str, now: datetime) -> None:
-        """Note that a job of this submission starts ``now``."""
+    def graded_hand_ins(self, assignment: str, student: str, now: datetime, but: str) -> list[datetime]:
+        """When each hand-in other than ``but`` (a digest) first went to grading in the hour before ``now``, oldest
+        first: what counts against the hourly limit. Grading the same hand-in again (after a crash, or because
+        the grading code changed) does not count."""
+        first = {}
+        for moment, hand_in in self.recent_starts(assignment, student, now):
+            first.setdefault(hand_in, moment)
+        return sorted(moment for hand_in, moment in first.items() if hand_in != but)
+
+    def start(self, assignment: str, student: str, hand_in: str, now: datetime) -> None:
+        """Note that a job of this submission's hand-in ``hand_in`` (its digest) starts ``now``."""
         key = self.key(assignment, student)
-        self.started[key] = self.recent_starts(assignment, student, now) + [now]
+        self.started[key] = self.recent_starts(assignment, student, now) + [(now, hand_in)]
         self.queued.pop(key, None)
         self._save()
 

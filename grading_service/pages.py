@@ -75,7 +75,7 @@ def queued_page(assignment: str, notebook: str, handed_in: str, graded: int, lim
     """The note of a submission held back by the hourly limit."""
     body = (f"<p>Your submission of <b>{html.escape(assignment)}</b> handed in at {html.escape(handed_in)} is "
             f"<b>waiting to be graded</b>.</p>\n<p class=\"note\">{graded} of your submissions of this assignment "
-            f"were graded in the last hour, and at most {limit} are graded per hour. This one will be graded at "
+            f"were graded in the last hour, and at most {limit} per hour are graded. This one will be graded at "
             f"about {when(next_slot)}. If you submit again before then, only your newest submission is graded.</p>")
     return _page(f"{assignment}/{notebook}: waiting", body)
 

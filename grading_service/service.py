@@ -123,7 +123,7 @@ class Service:
             for _, student, inputs, reasons in pending:
                 if (assignment, student) in busy:
                     continue
-                if self._over_limit(assignment, student, now):
+                if self._over_limit(assignment, student, inputs["hand-in"], now):
                     self.held.add((assignment, student))
                     continue
                 self.held.discard((assignment, student))
@@ -132,14 +132,14 @@ class Service:
                 future = self.client.submit(grade_job, job, pure=False, retries=0,
                                             key=f"grade-{assignment}-{student}-{uuid.uuid4().hex[:8]}")
                 self.in_flight[future.key] = (future, assignment, student, job.digest, inputs, reasons)
-                self.journal.start(assignment, student, now)
+                self.journal.start(assignment, student, inputs["hand-in"], now)
                 self.journal.event("started", assignment, student, hand_in=inputs["hand-in"], reasons=reasons)
-                self.log.info("grading %s/%s (%s)", student, assignment, ", ".join(reasons))
+                self.log.info("grading %s/%s (%s) as %s", student, assignment, ", ".join(reasons), future.key)
         self.dirty = set()
 
-    def _over_limit(self, assignment, student, now):
+    def _over_limit(self, assignment, student, hand_in, now):
         limit = self.settings.max_per_hour
-        recent = self.journal.recent_starts(assignment, student, now) if limit else []
+        recent = self.journal.graded_hand_ins(assignment, student, now, but=hand_in) if limit else []
         if len(recent) < limit or not limit:
             return False
         submitted = self.course.path("submitted", student, assignment)

@@ -32,7 +32,8 @@ class GradingService(Configurable):
     max_per_hour = Int(
         0, help="At most this many graded submissions of one assignment per student in any hour (0: no limit). "
                 "A submission over the limit waits, the student is told when it will be graded, and only the "
-                "newest waiting one is graded.").tag(config=True)
+                "newest waiting one is graded. Grading the same hand-in again (after a crash, or because a test "
+                "was fixed) does not count.").tag(config=True)
     poll_seconds = Float(1.0, help="Seconds between two looks at the exchange's inbound folder.").tag(config=True)
     rescan_seconds = Float(
         60.0, help="Seconds between two full comparisons of every submission with the ledger (catches a changed "

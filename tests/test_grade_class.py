@@ -15,10 +15,8 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,6 +24,7 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
+from conftest import free_port
 from nbgrader.api import Gradebook
 
 from class_grader.cluster_security import client_security, local_security, write_credentials
@@ -410,19 +409,13 @@ def test_a_worker_killed_mid_job_has_its_job_retried_elsewhere(classes, tmp_path
     assert gradebook_snapshot(sqlite_url(course)) == only(ONE, gradebook_snapshot(sqlite_url(classes.serial)))
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_a_cluster_of_dask_scheduler_and_two_dask_workers_grades_through_the_command_line(classes, tmp_path):
     """Real ``dask scheduler`` and ``dask worker`` processes, started elsewhere (their own folder and
     HOME); the jobs carry the files, so the workers never read the course folder."""
     course = copy_course(classes.serial, tmp_path / "course", ONE)
     elsewhere = tmp_path / "workers"
     elsewhere.mkdir()
-    port = _free_port()
+    port = free_port()
     address = f"tls://127.0.0.1:{port}"
     credentials = tmp_path / "credentials"
     paths = write_credentials(credentials)
@@ -465,39 +458,6 @@ def test_a_cluster_of_dask_scheduler_and_two_dask_workers_grades_through_the_com
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
-
-def _postgres_bin(name):
-    found = shutil.which(name) or sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
-    if not found:
-        raise RuntimeError(f"PostgreSQL's {name} is not installed (Debian: apt-get install postgresql)")
-    return str(found if isinstance(found, str) else found[-1])
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    """A real PostgreSQL server in a temporary folder, on a free port, with trust authentication."""
-    folder = Path(tempfile.mkdtemp(prefix="nn-postgres-"))  # outside pytest's folder, which only root may enter
-    data, sockets = folder / "data", folder / "sockets"
-    sockets.mkdir()
-    as_user = []
-    if os.geteuid() == 0:  # the server refuses to run as root: run it as the postgres account
-        shutil.chown(folder, "postgres")
-        shutil.chown(sockets, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    subprocess.run([*as_user, _postgres_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                    "-E", "UTF8"], check=True, capture_output=True)
-    subprocess.run([*as_user, _postgres_bin("pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-o",
-                    f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1", "start"], check=True, capture_output=True)
-    try:
-        subprocess.run([_postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "gradebook"],
-                       check=True, capture_output=True)
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/gradebook"
-    finally:
-        subprocess.run([*as_user, _postgres_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                       capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
-
 
 def test_the_whole_pipeline_runs_on_a_postgresql_gradebook(classes, postgres, tmp_path):
     course = run.make_course(tmp_path / "course", ONE, settings=[*SETTINGS, f"c.CourseDirectory.db_url = {postgres!r}"])
