@@ -7,6 +7,7 @@ from class_grader.cluster_security import check_address, client_security
 from class_grader.coordinator import __doc__ as USAGE
 from class_grader.coordinator import grade_class
 from class_grader.job import GRADED
+from class_grader.sole_writer import CourseBusy
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,10 +33,14 @@ def main(argv: list[str] | None = None) -> int:
         security = client_security(args.credentials) if args.scheduler and check_address(args.scheduler) else None
     except ValueError as problem:
         parser.error(str(problem))
-    run = grade_class(args.course, args.assignments, scheduler=args.scheduler, security=security,
-                      workers=args.workers, students=args.student, force=args.force, timeout=args.timeout,
-                      progress=not args.no_progress, report=not args.no_report, retry_failed=args.retry_failed,
-                      dry_run=args.dry_run)
+    try:
+        run = grade_class(args.course, args.assignments, scheduler=args.scheduler, security=security,
+                          workers=args.workers, students=args.student, force=args.force, timeout=args.timeout,
+                          progress=not args.no_progress, report=not args.no_report, retry_failed=args.retry_failed,
+                          dry_run=args.dry_run)
+    except CourseBusy as busy:
+        print(f"not graded: {busy}", file=sys.stderr)
+        return 1
     if args.dry_run:
         print(f"would grade {len(run.planned)} submission(s), skip {len(run.skipped)} up to date")
         for assignment, student, reasons in run.planned:

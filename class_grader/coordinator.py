@@ -56,6 +56,7 @@ from class_grader.feedback import feedback_folder, generate_feedback, has_manual
 from class_grader.gradebook_sync import assignment_gradebook, write_failed_submission, write_submission
 from class_grader.job import FAILED, GRADED, TIMEOUT, Job, JobResult, job_digest
 from class_grader.ledger import Ledger
+from class_grader.sole_writer import sole_writer
 from class_grader.worker import grade_job, nbgrader_env
 
 if TYPE_CHECKING:
@@ -215,7 +216,22 @@ def grade_class(root: str | os.PathLike, assignments: list[str], *, scheduler: s
     Returns
     -------
     ClassRun
+
+    Raises
+    ------
+    class_grader.sole_writer.CourseBusy
+        If the grading service or another class run is writing the course's grades.
     """
+    if dry_run:
+        return _grade_class(root, assignments, scheduler, security, workers, students, force, timeout, progress,
+                            report, on_result, retry_failed, dry_run)
+    with sole_writer(root, "the class command"):
+        return _grade_class(root, assignments, scheduler, security, workers, students, force, timeout, progress,
+                            report, on_result, retry_failed, dry_run)
+
+
+def _grade_class(root, assignments, scheduler, security, workers, students, force, timeout, progress, report,
+                 on_result, retry_failed, dry_run):
     start = time.perf_counter()
     course = Course(root)
     ledger = Ledger(course.root / GRADING_FOLDER / "ledger.json")

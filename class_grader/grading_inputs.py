@@ -36,11 +36,12 @@ REASONS = {
 #: The packages whose code decides grades: the engine, the reference, the nbgrader plug-ins, the sandbox, and the
 #: job as a worker runs it (the simulated class and the demo do not).
 GRADING_PACKAGES = ("course_checks", "solutions_lib", "course_grader", "grading_sandbox", "class_grader")
-#: Modules of those packages that decide nothing about a grade (exports, the report, the ledger, planning and
-#: the command line): changing them regrades nothing.
+#: Modules of those packages that decide nothing about a grade (exports, the report, the ledger, planning, the
+#: command line, the writer's lock): changing them regrades nothing. The grading service (grading_service) decides
+#: when feedback is released, never a grade, and is not grading code either.
 NOT_GRADING = {"course_grader": {"lms_export.py", "extensions.py", "formgrader_policy.py"},
                "class_grader": {"__init__.py", "__main__.py", "cli.py", "coordinator.py", "course.py", "report.py",
-                                "ledger.py", "grading_inputs.py", "cluster_security.py"}}
+                                "ledger.py", "grading_inputs.py", "cluster_security.py", "sole_writer.py"}}
 
 
 def _sha(*parts: bytes) -> str:

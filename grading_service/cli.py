@@ -16,6 +16,7 @@ import argparse
 import faulthandler
 import signal
 import sys
+from contextlib import ExitStack
 
 from class_grader.cluster_security import check_address, client_security
 
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     import dask
 
     from class_grader.coordinator import dask_client
+    from class_grader.sole_writer import CourseBusy, sole_writer
     from grading_service.service import SERVICE_FOLDER, Service, log_to, run_forever
     from grading_service.settings import GradingService
 
@@ -49,8 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     log = log_to(service.course.root / SERVICE_FOLDER)
     service.log = log
     settings: GradingService = service.settings
-    with dask.config.set({"distributed.scheduler.allowed-failures": settings.worker_deaths}), \
-            dask_client(args.scheduler, args.workers, security) as client:
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(sole_writer(service.course.root, "the grading service"))
+        except CourseBusy as busy:
+            log.error("not started: %s", busy)
+            return 1
+        stack.enter_context(dask.config.set({"distributed.scheduler.allowed-failures": settings.worker_deaths}))
+        client = stack.enter_context(dask_client(args.scheduler, args.workers, security))
         service.client = client
         log.info("serving %s: exchange inbound %s, %d worker(s), policies %s (default %s), at most %s per hour",
                  service.course.course_id, service.inbound(), sum(client.nthreads().values()),

@@ -70,7 +70,7 @@ def arrivals(course: Course) -> list[Arrival]:
         return []
     for entry in entries:
         parts = entry.name.rsplit("+", 3)  # as nbgrader's collect reads it: a student id may hold a "+"
-        if len(parts) < 3 or not entry.is_dir(follow_symlinks=False):
+        if len(parts) < 3 or entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
             continue
         student, assignment, timestamp = parts[:3]
         try:

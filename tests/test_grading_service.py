@@ -6,8 +6,9 @@ service runs as ``python -m grading_service serve`` on a two-worker Dask cluster
 - A term of four students under the ``immediate`` policy: the service is killed with SIGKILL while
   jobs run and started again; one hand-in takes its worker down every time it runs (the test kills
   the worker that runs it); a second submission within the hour waits for the limit.
-- A student on the ``score`` and ``after_due`` policies, on a PostgreSQL gradebook: the score page at
-  once and nothing for the other, then the full pages once the due date has passed.
+- Beside it, on a second service: a student on the ``score`` and ``after_due`` policies, on a PostgreSQL
+  gradebook: the score page at once and nothing for the other, then the full pages once the due date has
+  passed.
 """
 
 import json
@@ -139,8 +140,48 @@ def kill_workers_running(cluster, student, stop, killed):
         time.sleep(0.2)
 
 
+def now_utc():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
 @pytest.fixture(scope="module")
-def term(tmp_path_factory, cluster):
+def policies(tmp_path_factory, cluster, postgres):
+    """dana hands in 01_one_hot (``score``) and 02_softmax (``after_due``), due 75 s ahead, on a PostgreSQL
+    gradebook, to a second service on the same cluster; it runs beside the term (the due date is waited for
+    while the term is graded). A thread fetches dana's feedback as soon as the score page is out."""
+    base = tmp_path_factory.mktemp("service_policies")
+    due = now_utc() + timedelta(seconds=75)
+    course = exchange_course(base, ["01_one_hot", "02_softmax"], [
+        f"c.CourseDirectory.db_url = {postgres!r}",
+        'c.GradingService.feedback_policy = {"01_one_hot": "score", "02_softmax": "after_due"}'])
+    with Gradebook(postgres) as gb:
+        for assignment in ("01_one_hot", "02_softmax"):
+            gb.update_or_create_assignment(assignment, duedate=due)
+    dana = ExchangeStudent("dana", base / "dana", course.exchange, COURSE_ID)
+    service = Serving(course.root, cluster).start()
+    handed_in, seen = {}, {}
+    for assignment in ("01_one_hot", "02_softmax"):
+        dana.work(assignment, STUDENTS["labels_from_1"])
+        handed_in[assignment] = dana.submit(assignment)
+
+    def fetch_once_scored():
+        try:
+            seen["events"] = service.wait_for("both graded and the score page out", lambda events: count(
+                events, "graded") == 2 and count(events, "released", level="score"))
+            seen["before"] = {a: dana.fetch_feedback(a) for a in handed_in}
+            seen["fetched at"] = now_utc()
+        except AssertionError as problem:
+            seen["problem"] = str(problem)
+
+    early = threading.Thread(target=fetch_once_scored, daemon=True)
+    early.start()
+    yield SimpleNamespace(course=course.root, due=due, dana=dana, service=service, handed_in=handed_in,
+                          seen=seen, early=early, postgres=postgres)
+    service.stop()
+
+
+@pytest.fixture(scope="module")
+def term(tmp_path_factory, cluster, policies):
     """Four students submit 01_one_hot; the service is killed with SIGKILL once the first is graded, and started
     again; then alice submits a second time within the hour (``max_per_hour`` 1)."""
     base = tmp_path_factory.mktemp("service_term")
@@ -222,39 +263,25 @@ def test_a_second_submission_within_the_hour_waits_and_the_student_is_told_until
     assert "Content-Security-Policy" in note
 
 
-def test_score_then_full_after_the_due_date_and_after_due_nothing_before_it_on_postgresql(tmp_path, cluster,
-                                                                                          postgres):
-    due = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(seconds=60)
-    course = exchange_course(tmp_path, ["01_one_hot", "02_softmax"], [
-        f"c.CourseDirectory.db_url = {postgres!r}",
-        'c.GradingService.feedback_policy = {"01_one_hot": "score", "02_softmax": "after_due"}'])
-    with Gradebook(postgres) as gb:
-        for assignment in ("01_one_hot", "02_softmax"):
-            gb.update_or_create_assignment(assignment, duedate=due)
-    dana = ExchangeStudent("dana", tmp_path / "dana", course.exchange, COURSE_ID)
-    service = Serving(course.root, cluster).start()
-    try:
-        handed_in = {}
-        for assignment in ("01_one_hot", "02_softmax"):
-            dana.work(assignment, STUDENTS["labels_from_1"])
-            handed_in[assignment] = dana.submit(assignment)
-        events = service.wait_for("both graded", lambda events: count(events, "graded") == 2
-                                  and count(events, "released", level="score"))
-        before = {a: dana.fetch_feedback(a) for a in handed_in}
-        assert datetime.now(timezone.utc).replace(tzinfo=None) < due, "graded too slowly to see the score page"
-        after_events = service.wait_for("the full pages after the due date", lambda events: count(
-            events, "released", level="full") == 2, timeout=120)
-    finally:
-        service.stop()
-    after = {a: dana.fetch_feedback(a) for a in handed_in}
-    assert not (course.root / "gradebook.db").exists()
-    assert count(events, "released", "dana", assignment="02_softmax") == 0
+def test_score_at_once_then_full_after_the_due_date_and_after_due_nothing_before_it_on_postgresql(policies):
+    policies.early.join(timeout=300)
+    assert "problem" not in policies.seen, policies.seen.get("problem")
+    assert policies.seen["fetched at"] < policies.due, "graded too slowly to see the score page before it was due"
+    events = policies.service.wait_for("the full pages after the due date", lambda events: count(
+        events, "released", level="full") == 2, timeout=240)
+    policies.service.stop()
+    before, handed_in = policies.seen["before"], policies.handed_in
+    after = {a: policies.dana.fetch_feedback(a) for a in handed_in}
+    assert not (policies.course / "gradebook.db").exists()  # the gradebook is PostgreSQL's
+    with Gradebook(policies.postgres) as gb:
+        assert [s.student.id for s in gb.assignment_submissions("02_softmax")] == ["dana"]
+    assert count(policies.seen["events"], "released", "dana", assignment="02_softmax") == 0
     assert before["02_softmax"] == {}
     score = before["01_one_hot"][f"{handed_in['01_one_hot']}/one_hot.html"]
     assert "<code>one_hot</code></td><td class=\"points\">0</td><td class=\"points\">5</td>" in score
     assert "np.unique" not in score and "shows scores only until it is due" in score
     for assignment, notebook in (("01_one_hot", "one_hot"), ("02_softmax", "softmax")):
         page = after[assignment][f"{handed_in[assignment]}/{notebook}.html"]
-        assert page == (course.root / "feedback" / "dana" / assignment / f"{notebook}.html").read_text()
+        assert page == (policies.course / "feedback" / "dana" / assignment / f"{notebook}.html").read_text()
     assert "np.unique" in after["01_one_hot"][f"{handed_in['01_one_hot']}/one_hot.html"]
-    assert count(after_events, "graded") == 2  # the due date passing releases; it grades nothing again
+    assert count(events, "graded") == 2  # the due date passing releases; it grades nothing again

@@ -14,6 +14,7 @@ ALLOWED = {
     "grading_sandbox": {"course_checks"},
     "course_grader": {"course_checks", "grading_sandbox"},
     "class_grader": {"course_checks", "course_grader", "grading_sandbox"},
+    "grading_service": {"course_checks", "course_grader", "grading_sandbox", "class_grader"},
 }
 PROJECT = {*ALLOWED, "classroom"}
 
@@ -56,7 +57,8 @@ def test_the_grading_environment_does_not_hold_the_simulated_class(tmp_path):
     done = subprocess.run([sys.executable, "-I", "-c", "import classroom"], capture_output=True, text=True,
                           timeout=60, cwd=tmp_path)
     assert "ModuleNotFoundError" in done.stderr
-    done = subprocess.run([sys.executable, "-I", "-c", "import class_grader.coordinator, course_grader.judge"],
+    done = subprocess.run([sys.executable, "-I", "-c",
+                           "import class_grader.coordinator, course_grader.judge, grading_service.service"],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
 
