@@ -104,7 +104,8 @@ def main(argv=None):
         exchange(staging)
         course = run.make_course(base / "course", [ASSIGNMENT], settings=[
             f"c.Exchange.root = {str(base / 'exchange')!r}", "c.GradingService.require_owner = False"])
-        run.nbgrader(course, "release_assignment", ASSIGNMENT, "--force")
+        for root in (base / "exchange", staging):
+            run.nbgrader(course, "release_assignment", ASSIGNMENT, "--force", f"--Exchange.root={root}")
         burst = [f"burst_{k:02d}" for k in range(args.burst)]
         warm = [f"warm_{k}" for k in range(workers)]
         made = submit_all(base, staging, [*warm, "alone", *burst])
