@@ -143,6 +143,8 @@ class Service:
         if len(recent) < limit or not limit:
             return False
         submitted = self.course.path("submitted", student, assignment)
+        if not (submitted / "submission_secret.txt").is_file():  # not from the exchange: nobody to tell
+            return True
         handed_in = (submitted / "timestamp.txt").read_text().strip()
         if self.journal.hold(assignment, student, handed_in):
             next_slot = recent[-limit] + timedelta(hours=1)
@@ -265,10 +267,18 @@ class Service:
 
 
 def run_forever(service: Service, stop) -> None:
-    """Tick every ``poll_seconds`` until ``stop()`` is true."""
+    """Tick every ``poll_seconds`` until ``stop()`` is true.
+
+    A turn that fails (the gradebook's server away, a full disk) is logged with its traceback, and the next
+    turn compares every submission with the ledger again: what that turn did not finish is done then.
+    """
     while not stop():
         started = time.monotonic()
-        service.tick()
+        try:
+            service.tick()
+        except Exception:  # noqa: BLE001 - the service outlives one bad turn; everything is read back from files
+            service.log.exception("this turn failed; the next one starts over from the files")
+            service.dirty = None
         time.sleep(max(0.0, service.settings.poll_seconds - (time.monotonic() - started)))
 
 
