@@ -13,7 +13,7 @@ from course_grader.page_policy import POLICY_META
 from grading_service import exchange
 from grading_service.journal import Journal
 from grading_service.pages import queued_page
-from grading_service.service import Service
+from grading_service.service import Service, run_forever
 from grading_service.settings import GradingService
 
 STAMP = "2026-12-03 10:00:00.000000 UTC"
@@ -133,3 +133,20 @@ def test_the_queued_note_says_until_when_and_escapes_what_it_quotes():
     assert "01_&lt;b&gt;one_hot" in page and "01_<b>one_hot" not in page
     assert "2 of your submissions" in page and "at most 2 per hour" in page and "2026-12-03 11:05 UTC" in page
     assert "<script" not in page
+
+
+def test_a_failed_turn_is_logged_and_the_next_turn_compares_everything_again(course, caplog):
+    service = Service(course, client=None)
+    service.settings.poll_seconds = 0
+    turns = []
+
+    def tick():
+        turns.append(service.dirty)
+        service.dirty = set()
+        if len(turns) == 1:
+            raise OSError("No space left on device")
+
+    service.tick = tick
+    run_forever(service, stop=lambda: len(turns) == 2)
+    assert turns == [None, None]  # after the failure, everything is compared with the ledger again
+    assert "this turn failed" in caplog.text and "No space left on device" in caplog.text
