@@ -24,4 +24,5 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 # The linter first (pyflakes, pycodestyle, import order and bugbear, configured in pyproject.toml): seconds.
 ruff check .
-python -m pytest "$@"
+# The 15 slowest tests are listed at the end: the suite must stay under 30 minutes on a 2-core machine.
+python -m pytest --durations=15 "$@"
