@@ -215,8 +215,9 @@ class Service:
 
     def release_all(self, now: datetime) -> None:
         """:meth:`release` every submission in the ledger (what a due date or a restart now allows)."""
+        busy = {(a, s) for _, a, s, *_ in self.in_flight.values()}
         for entry in list(self.ledger.entries.values()):
-            if (entry["assignment"], entry["student"]) not in {(a, s) for _, a, s, *_ in self.in_flight.values()}:
+            if (entry["assignment"], entry["student"]) not in busy:
                 self.release(entry["assignment"], entry["student"], now)
 
     def _release_pages(self, assignment, student, kind, submission, pages):
@@ -236,10 +237,6 @@ class Service:
         self.submit(now)
         self.store(now)
         self.release_all(now)
-
-    def idle(self) -> bool:
-        """Whether no job is running and none is waiting for the hourly limit."""
-        return not self.in_flight and not self.held
 
     def inbound(self) -> Path:
         """The exchange's inbound folder of the course."""
