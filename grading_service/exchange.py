@@ -21,6 +21,7 @@ from pathlib import Path
 from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.exchange import ExchangeFactory
+from nbgrader.exchange.default.exchange import Exchange
 from nbgrader.utils import parse_utc
 
 from class_grader.course import Course
@@ -57,7 +58,7 @@ def inbound_folder(course: Course) -> Path:
 
 
 def _exchange_root(course):
-    return course.config.get("Exchange", {}).get("root", "/srv/nbgrader/exchange")
+    return Exchange(config=course.config).root  # nbgrader's own default where the course sets none
 
 
 def arrivals(course: Course) -> list[Arrival]:
