@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = write_credentials(args.folder)
     tls = f"--tls-ca-file {paths['ca']} --tls-cert {paths['ca']} --tls-key {paths['key']}"
     print(f"wrote {paths['ca']} and {paths['key']}; copy the folder, privately, to each machine of the cluster:")
-    print(f"  dask scheduler --protocol tls {tls}")
+    print(f"  DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION=1.0 dask scheduler --protocol tls {tls}")
     print(f"  dask worker tls://SCHEDULER:8786 --nthreads 1 {tls}")
     print(f"  python -m class_grader ASSIGNMENT --scheduler tls://SCHEDULER:8786 "
           f"--credentials {args.folder}")

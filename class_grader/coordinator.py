@@ -40,6 +40,7 @@ import shutil
 import sys
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -111,6 +112,12 @@ class ClassRun:
         return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
 
+#: How a grading cluster's scheduler must hand out jobs: one at a time per worker thread. Dask's default
+#: (1.1) gives each one-thread worker a second job that waits there; when a hand-in takes its worker down, the
+#: job waiting behind it would count that death too and be failed for a classmate's code.
+SCHEDULER_SETTINGS = {"distributed.scheduler.worker-saturation": 1.0}
+
+
 @contextmanager
 def dask_client(scheduler: str | None = None, workers: int | None = None,
                 security: Security | None = None) -> Iterator[Client]:
@@ -124,10 +131,15 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
 
     if scheduler:
         with Client(check_address(scheduler), security=security or client_security()) as client:
+            saturation = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.WORKER_SATURATION)
+            if saturation != SCHEDULER_SETTINGS["distributed.scheduler.worker-saturation"]:
+                warnings.warn(f"the scheduler at {scheduler} gives a worker {saturation} jobs per thread: a hand-in "
+                              "that takes its worker down will count against the job waiting behind it; start "
+                              "it with DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION=1.0", stacklevel=3)
             yield client
         return
     # a job's worker thread mostly waits for nbgrader: Dask's statistical profiler would only cost CPU
-    with dask.config.set({"distributed.worker.profile.enabled": False}), \
+    with dask.config.set({"distributed.worker.profile.enabled": False, **SCHEDULER_SETTINGS}), \
             LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                          dashboard_address=None, host="127.0.0.1", protocol="tls://",
                          security=local_security()) as cluster, Client(cluster) as client:

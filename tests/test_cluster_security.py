@@ -11,10 +11,11 @@ import stat
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import pytest
 
-from class_grader.cluster_security import check_address, client_security, main, write_credentials
+from class_grader.cluster_security import check_address, client_security, local_security, main, write_credentials
 from class_grader.coordinator import dask_client
 
 ATTACKER = textwrap.dedent("""
@@ -92,5 +93,25 @@ def test_credentials_are_made_private_and_read_back(tmp_path, capsys):
     assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {"ca.pem": 0o600, "key.pem": 0o600}
     security = client_security(folder)
     assert security.require_encryption and security.tls_client_cert == str(folder / "ca.pem")
-    assert "--scheduler tls://SCHEDULER:8786 --credentials" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "--scheduler tls://SCHEDULER:8786 --credentials" in out
+    assert "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION=1.0 dask scheduler" in out
     assert write_credentials(tmp_path / "other")["ca"].read_text() != (folder / "ca.pem").read_text()
+
+
+@pytest.mark.parametrize("saturation", [1.1, 1.0])
+def test_a_scheduler_that_queues_a_second_job_on_a_worker_is_warned_of(saturation):
+    """Dask's default (1.1) puts a second job on a one-thread worker, where a classmate's crash counts against it."""
+    import dask
+    from distributed import LocalCluster
+
+    security = local_security()
+    with dask.config.set({"distributed.scheduler.worker-saturation": saturation}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
+                         host="127.0.0.1", protocol="tls://", security=security) as cluster, \
+            warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with dask_client(cluster.scheduler_address, security=security) as client:
+            assert client.submit(lambda: 42, pure=False).result() == 42
+    named = [w for w in caught if "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION=1.0" in str(w.message)]
+    assert len(named) == (saturation != 1.0)

@@ -28,7 +28,7 @@ from conftest import free_port
 from nbgrader.api import Gradebook
 
 from class_grader.cluster_security import client_security, local_security, write_credentials
-from class_grader.coordinator import grade_class
+from class_grader.coordinator import SCHEDULER_SETTINGS, grade_class
 from class_grader.course import GRADING_FOLDER
 from class_grader.job import GRADED, TIMEOUT
 from classroom import nbgrader_run as run
@@ -90,10 +90,12 @@ def copy_course(course, to, assignments=ASSIGNMENTS):
 def cluster():
     """One two-process LocalCluster for the runs below (each run of the command would otherwise start its own),
     over TLS as the command's own: ``{"scheduler": address, "security": credentials}``."""
+    import dask
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1",
-                      protocol="tls://", security=local_security()) as local:
+    with dask.config.set(SCHEDULER_SETTINGS), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                         host="127.0.0.1", protocol="tls://", security=local_security()) as local:
         yield {"scheduler": local.scheduler_address, "security": local.security}
 
 
@@ -385,12 +387,14 @@ def test_late_hand_ins_lose_points_by_the_hour_after_their_extension_and_regrade
 
 
 def test_a_worker_killed_mid_job_has_its_job_retried_elsewhere(classes, tmp_path):
+    import dask
     from distributed import Client, LocalCluster
 
     course = copy_course(classes.serial, tmp_path / "course", ONE)
     killed = []
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1",
-                      protocol="tls://", security=local_security()) as cluster, \
+    with dask.config.set(SCHEDULER_SETTINGS), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                         host="127.0.0.1", protocol="tls://", security=local_security()) as cluster, \
             Client(cluster) as client:
         def kill_a_busy_worker(result):
             if killed:
@@ -420,7 +424,7 @@ def test_a_cluster_of_dask_scheduler_and_two_dask_workers_grades_through_the_com
     credentials = tmp_path / "credentials"
     paths = write_credentials(credentials)
     tls = ["--tls-ca-file", str(paths["ca"]), "--tls-cert", str(paths["ca"]), "--tls-key", str(paths["key"])]
-    env = {**os.environ, "HOME": str(elsewhere),
+    env = {**os.environ, "HOME": str(elsewhere), "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0",
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     dask = str(Path(sys.executable).parent / "dask")
     procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard",

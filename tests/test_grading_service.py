@@ -25,6 +25,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from class_grader.cluster_security import CA_FILE, KEY_FILE, write_credentials
+from class_grader.coordinator import SCHEDULER_SETTINGS
 from classroom import nbgrader_run as run
 from classroom.exchange_students import ExchangeStudent
 from classroom.submissions import sample_class
@@ -51,7 +52,7 @@ def cluster(tmp_path_factory):
     ca, key = str(folder / CA_FILE), str(folder / KEY_FILE)
     security = Security(require_encryption=True, tls_ca_file=ca, tls_client_cert=ca, tls_client_key=key,
                         tls_scheduler_cert=ca, tls_scheduler_key=key, tls_worker_cert=ca, tls_worker_key=key)
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}), \
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1, **SCHEDULER_SETTINGS}), \
             LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                          host="127.0.0.1", protocol="tls://", security=security) as local, \
             Client(local) as client:
