@@ -161,6 +161,24 @@ def catalogue_class():
     return students
 
 
+def distinct_hand_ins(students, assignments=tuple(FUNCTIONS)):
+    """Who hands in what in a class graded once per distinct answer: ``{assignment: [Student]}``.
+
+    A student hands in an assignment where one of their answers differs from the reference solutions;
+    of those who answer it with the reference solutions throughout, only the first. The others'
+    notebooks would be the same bytes, graded the same.
+    """
+    out = {}
+    for assignment in assignments:
+        out[assignment], reference_taken = [], False
+        for student in students:
+            reference = all(student.answer(f) is REFERENCE for f in FUNCTIONS[assignment])
+            if not (reference and reference_taken):
+                out[assignment].append(student)
+            reference_taken |= reference
+    return out
+
+
 def write_submissions(students, course_root, assignments=tuple(FUNCTIONS), root=REPO):
     """Write each student's notebooks to ``course_root/submitted/<id>/<assignment>/``."""
     for student in students:

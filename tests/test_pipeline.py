@@ -1,7 +1,9 @@
 """The real nbgrader pipeline on a simulated class: generate, autograde (in parallel), feedback, export.
 
 One course is built and graded per test session (a few minutes, on a two-process Dask cluster); the tests
-then read the gradebook, the autograded notebooks, the feedback and the export.
+then read the gradebook, the autograded notebooks, the feedback and the export. The class is the demo's
+and the whole answer catalogue, graded once per distinct answer: a student hands in the assignments where
+their answers differ from the reference solutions (``distinct_hand_ins``).
 """
 
 import csv
@@ -14,20 +16,23 @@ from class_grader.coordinator import grade_class
 from class_grader.course import GRADING_FOLDER
 from classroom import nbgrader_run as run
 from classroom.catalogue import ALTERNATIVES, BUGS, FUNCTIONS, Answer
-from classroom.submissions import BLANK, REFERENCE, catalogue_class, sample_class, write_submissions
+from classroom.submissions import BLANK, REFERENCE, catalogue_class, distinct_hand_ins, sample_class, write_submissions
 from course_checks import manifest
 from course_grader.execute import SHOWS_ONLY
 
 pytestmark = pytest.mark.nbgrader
 
 FUNCTIONS_FLAT = [f for fs in FUNCTIONS.values() for f in fs]
+CLASS = sample_class() + catalogue_class()
+HAND_INS = distinct_hand_ins(CLASS)
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    students = sample_class() + catalogue_class()
+    students = CLASS
     course = run.make_course(tmp_path_factory.mktemp("nbgrader") / "course", list(FUNCTIONS))
-    write_submissions(students, course)
+    for assignment, handing_in in HAND_INS.items():
+        write_submissions(handing_in, course, assignments=[assignment])
     progress = []
     grade_class(course, list(FUNCTIONS), workers=2, progress=False, on_result=progress.append)
     scores = {assignment: run.cell_scores(course, assignment) for assignment in FUNCTIONS}
@@ -37,7 +42,8 @@ def graded(tmp_path_factory):
                      for assignment in FUNCTIONS}
     run.export(course)
     return SimpleNamespace(course=course, students={s.id: s for s in students}, scores=scores, progress=progress,
-                           feedback_logs=feedback_logs)
+                           feedback_logs=feedback_logs,
+                           hand_ins={a: {s.id: s for s in handing_in} for a, handing_in in HAND_INS.items()})
 
 
 #: The assignments with cells that only show, which grading skips.
@@ -46,12 +52,19 @@ SHOWING = [a.name for a in manifest.COURSE if any(nb.shows for nb in a.notebooks
 
 @pytest.fixture(scope="module")
 def graded_with_every_cell(tmp_path_factory):
-    """The catalogue class's assignments with cells that only show, graded again with those cells run."""
+    """The assignments with cells that only show, graded again with those cells run: the reference solutions
+    and every hand-in of the catalogue's students."""
     course = run.make_course(tmp_path_factory.mktemp("every_cell") / "course", SHOWING,
                              settings=["c.GradingExecute.skip_shows = False"])
-    write_submissions(catalogue_class(), course, assignments=SHOWING)
+    for assignment in SHOWING:
+        write_submissions(every_cell_hand_ins(assignment), course, assignments=[assignment])
     grade_class(course, SHOWING, workers=2, progress=False)
     return SimpleNamespace(course=course, scores={a: run.cell_scores(course, a) for a in SHOWING})
+
+
+def every_cell_hand_ins(assignment):
+    catalogue = {s.id for s in catalogue_class()} | {"perfect"}
+    return [s for s in HAND_INS[assignment] if s.id in catalogue]
 
 
 def points(scores, assignment, student, function):
@@ -69,15 +82,16 @@ def test_every_submission_is_graded_with_feedback_and_exported(graded):
     course, students, scores = graded.course, graded.students, graded.scores
     rows = list(csv.DictReader((course / "grades.csv").open()))
     for assignment in FUNCTIONS:
-        assert set(scores[assignment]) == set(students)
-        for student in students:
+        assert set(scores[assignment]) == set(graded.hand_ins[assignment])
+        for student in graded.hand_ins[assignment]:
             assert list((course / "feedback" / student / assignment).glob("*.html")), (student, assignment)
+        # the export has a row for everyone in the gradebook, whether they handed this one in or not
         assert {r["student_id"] for r in rows if r["assignment"] == assignment} == set(students)
 
 
 def test_feedback_draws_maths_offline_wraps_long_lines_and_warns_about_nothing_of_ours(graded):
     for assignment, log in graded.feedback_logs.items():
-        assert log.count("[GenerateFeedbackApp | INFO] Writing") >= len(graded.students), assignment
+        assert log.count("[GenerateFeedbackApp | INFO] Writing") >= len(graded.hand_ins[assignment]), assignment
         assert "not recognized" not in log, (assignment, log)
     page = (graded.course / "feedback" / "blank" / "02_softmax" / "softmax.html").read_text()
     assert page.count("<math") > 20, "formulas are MathML, drawn by the browser without script"
@@ -88,7 +102,7 @@ def test_feedback_draws_maths_offline_wraps_long_lines_and_warns_about_nothing_o
 
 
 def test_class_grading_reports_each_submission_once_as_it_goes(graded):
-    assert sorted(r.key for r in graded.progress) == sorted((a, s) for a in FUNCTIONS for s in graded.students)
+    assert sorted(r.key for r in graded.progress) == sorted((a, s) for a in FUNCTIONS for s in graded.hand_ins[a])
     assert all(r.status == "graded" for r in graded.progress)
 
 
@@ -111,8 +125,8 @@ def test_each_student_loses_points_exactly_where_their_answer_is_wrong(graded, a
     """A right answer keeps its points, unless it ran the student's own wrong helper where no result can be
     judged apart from it (a helper that raised, a verdict such as find_buggy_layers'): then every cell it
     loses says which helper to fix first."""
-    students, scores = graded.students, graded.scores
-    for student in students.values():
+    scores = graded.scores
+    for student in graded.hand_ins[assignment].values():
         score, top = points(scores, assignment, student.id, function)
         if function in student.wrong_functions():
             assert score < top, f"{student.id} kept all points on {function}"
@@ -128,8 +142,8 @@ def test_each_student_loses_points_exactly_where_their_answer_is_wrong(graded, a
 
 @pytest.mark.parametrize("assignment, function", all_functions())
 def test_bug_messages_in_autograded_notebooks_name_the_problem(graded, assignment, function):
-    course, students, scores = graded.course, graded.students, graded.scores
-    for student in students.values():
+    course, scores = graded.course, graded.scores
+    for student in graded.hand_ins[assignment].values():
         answer = student.answer(function)
         if not (isinstance(answer, Answer) and answer.expect):
             continue
@@ -140,9 +154,8 @@ def test_bug_messages_in_autograded_notebooks_name_the_problem(graded, assignmen
 
 
 def test_catalogue_students_cover_every_alternative_and_bug(graded):
-    students = graded.students
-    given = {(f, s.answer(f).label) for s in students.values() for f in FUNCTIONS_FLAT
-             if isinstance(s.answer(f), Answer)}
+    given = {(f, s.answer(f).label) for a, handing_in in graded.hand_ins.items() for s in handing_in.values()
+             for f in FUNCTIONS[a] if isinstance(s.answer(f), Answer)}
     for function in FUNCTIONS_FLAT:
         for answer in ALTERNATIVES[function] + BUGS[function]:
             assert (function, answer.label) in given
@@ -178,7 +191,7 @@ def test_skipping_the_cells_that_only_show_changes_no_verdict(graded, graded_wit
     assert SHOWING
     for assignment in SHOWING:
         every_cell = graded_with_every_cell.scores[assignment]
-        assert set(every_cell) == {s.id for s in catalogue_class()}
+        assert set(every_cell) == {s.id for s in every_cell_hand_ins(assignment)}
         for student, cells in every_cell.items():
             assert graded.scores[assignment][student] == cells, (assignment, student)
     skipped = shown(graded.course, "alt_1", "03_gradients", "layers")
