@@ -22,6 +22,14 @@ fi
 if ! command -v chromium >/dev/null 2>&1; then
     apt_install chromium "the browser test drives it with Playwright; it is skipped without it"
 fi
+# The JupyterHub test runs the deployment of deploy/hub/ (its environments under /opt/nn-course-hub, with this
+# checkout's course in them, and configurable-http-proxy from npm); it needs root, and is skipped without it.
+if [ "$(id -u)" = 0 ]; then
+    echo "Installing the JupyterHub deployment's environments (deploy/hub/install.sh) ..."
+    bash deploy/hub/install.sh >/dev/null
+else
+    echo "note: not root: the JupyterHub test (real Unix accounts) is skipped" >&2
+fi
 # The linter first (pyflakes, pycodestyle, import order and bugbear, configured in pyproject.toml): seconds.
 ruff check .
 # The 15 slowest tests are listed at the end: the suite must stay under 30 minutes on a 2-core machine.
