@@ -22,6 +22,8 @@ from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
+from browser_support import chromium_fixture
+from conftest import REPO
 from nbgrader.api import Gradebook
 
 from class_grader.cluster_security import CA_FILE, KEY_FILE, write_credentials
@@ -35,6 +37,9 @@ pytestmark = pytest.mark.nbgrader
 
 COURSE_ID = "nn-from-scratch"
 STUDENTS = {s.id: s for s in sample_class()}
+ARTIFACTS = REPO / "build" / "test-artifacts" / "grading_service"
+chromium = chromium_fixture()
+
 #: Who hands in as whom in the term: two right, one with a realistic bug, one whose job kills its worker.
 TERM = {"alice": "perfect", "bob": "labels_from_1", "carol": "partial", "mallory": "perfect"}
 
@@ -287,3 +292,23 @@ def test_score_at_once_then_full_after_the_due_date_and_after_due_nothing_before
         assert page == (policies.course / "feedback" / "dana" / assignment / f"{notebook}.html").read_text()
     assert "np.unique" in after["01_one_hot"][f"{handed_in['01_one_hot']}/one_hot.html"]
     assert count(events, "graded") == 2  # the due date passing releases; it grades nothing again
+
+
+def test_what_a_student_sees_at_each_policy_is_drawn_in_chromium(policies, term, chromium):
+    """The pages as the student's browser draws them, saved under ``build/test-artifacts/grading_service/``:
+    ``score`` before the due date, the full page (``immediate``, or any policy after the due date), the note of
+    a submission over the hourly limit. (``after_due`` before the due date: no page at all.)"""
+    policies.early.join(timeout=300)
+    handed_in = policies.handed_in
+    pages = {
+        "score_before_the_due_date": policies.seen["before"]["01_one_hot"][f"{handed_in['01_one_hot']}/one_hot.html"],
+        "full_immediate_or_after_the_due_date": term.fetched["bob"][f"{term.handed_in['bob']}/one_hot.html"],
+        "over_the_hourly_limit": term.fetched["alice"][f"{term.second}/one_hot.html"],
+    }
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = chromium.new_page(viewport={"width": 1100, "height": 800})
+    for name, html in pages.items():
+        page.set_content(html, wait_until="load")
+        assert page.locator("body").inner_text().strip(), name
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.close()
