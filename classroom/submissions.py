@@ -162,7 +162,7 @@ def catalogue_class():
 
 
 def distinct_hand_ins(students, assignments=tuple(FUNCTIONS)):
-    """Who hands in what in a class graded once per distinct answer: ``{assignment: [Student]}``.
+    """Who hands in what when the reference solutions are handed in once: ``{assignment: [Student]}``.
 
     A student hands in an assignment where one of their answers differs from the reference solutions;
     of those who answer it with the reference solutions throughout, only the first. The others'

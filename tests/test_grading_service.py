@@ -31,6 +31,7 @@ from class_grader.coordinator import SCHEDULER_SETTINGS
 from classroom import nbgrader_run as run
 from classroom.exchange_students import ExchangeStudent
 from classroom.submissions import sample_class
+from course_grader import extensions
 from grading_service.service import SERVICE_FOLDER
 
 pytestmark = pytest.mark.nbgrader
@@ -312,3 +313,29 @@ def test_what_a_student_sees_at_each_policy_is_drawn_in_chromium(policies, term,
         assert page.locator("body").inner_text().strip(), name
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
     page.close()
+
+
+def test_late_hand_ins_lose_points_unless_an_extension_covers_them(policies):
+    """After the due date, erin hands in with no extension and fay with one of two hours: the service grades
+    both with the course's late policy (5 % a started hour) and each page says which it was."""
+    time.sleep(max(0.0, (policies.due - now_utc()).total_seconds() + 1))
+    extensions.grant(policies.course, "01_one_hot", "fay", 2)
+    late = {who: ExchangeStudent(who, policies.dana.home.parent / who, policies.dana.exchange, COURSE_ID)
+            for who in ("erin", "fay")}
+    for student in late.values():
+        student.work("01_one_hot", STUDENTS["perfect"])
+    policies.service.start()
+    try:
+        handed_in = {who: student.submit("01_one_hot") for who, student in late.items()}
+        policies.service.wait_for("both late hand-ins released", lambda events: all(
+            count(events, "released", who, level="full") for who in late))
+    finally:
+        policies.service.stop()
+    pages = {who: student.fetch_feedback("01_one_hot")[f"{handed_in[who]}/one_hot.html"]
+             for who, student in late.items()}
+    with Gradebook(policies.postgres) as gb:
+        erin, fay = (gb.find_submission("01_one_hot", who) for who in ("erin", "fay"))
+        assert erin.score == 13 and erin.late_submission_penalty == pytest.approx(0.65)  # 5 % of 13: one hour
+        assert not fay.late_submission_penalty
+    assert "late: −5 %" in pages["erin"]
+    assert "submitted on time (with an extension of 2 h)" in pages["fay"]

@@ -60,6 +60,10 @@ def make_account(name, password, groups=()):
 
 
 def remove_account(name):
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return
     subprocess.run(["pkill", "-KILL", "-u", name], check=False)
     time.sleep(0.5)
     subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
