@@ -27,3 +27,33 @@ def chromium_fixture():
             browser.close()
 
     return chromium
+
+
+class LabActions:
+    """What a person does in JupyterLab with nbgrader's extension, on ``self.page`` (a Playwright page)."""
+
+    page = None
+
+    def assignment_list(self):
+        """Open Nbgrader > Assignment List."""
+        self.page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+        self.page.locator(".lm-Menu-itemLabel", has_text="Assignment List").click()
+        self.page.wait_for_selector("#released_assignments_list", timeout=60_000)
+
+    def wait_idle(self):
+        """Wait until the open notebook's kernel is idle."""
+        self.page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+
+    def type_into(self, function, source):
+        """Replace the solution cell that defines ``function`` with ``source``, typed in."""
+        cell = self.page.locator(".jp-CodeCell", has_text=f"def {function}(").first
+        cell.scroll_into_view_if_needed()
+        cell.locator(".cm-content").click()
+        self.page.keyboard.press("Control+a")
+        self.page.keyboard.insert_text(source)
+
+    def save(self):
+        """Save the open notebook and wait until its tab is no longer marked modified."""
+        self.page.keyboard.press("Control+s")
+        self.page.wait_for_function(
+            "() => !document.querySelector('.lm-DockPanel-tabBar .lm-mod-current').classList.contains('jp-mod-dirty')")

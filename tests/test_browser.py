@@ -21,7 +21,7 @@ import urllib.request
 from types import SimpleNamespace
 
 import pytest
-from browser_support import chromium_fixture
+from browser_support import LabActions, chromium_fixture
 from nbgrader.api import Gradebook
 
 from class_grader.report import failed_grade_cells
@@ -73,7 +73,7 @@ def lab(tmp_path_factory):
     log.close()
 
 
-class Student:
+class Student(LabActions):
     """The student's browser tab, with a screenshot after each step."""
 
     def __init__(self, page, base):
@@ -89,27 +89,6 @@ class Student:
     def open(self, path):
         self.page.goto(f"{self.base}/lab/tree/{path}?token={TOKEN}")
         self.page.wait_for_selector("#jp-main-dock-panel", timeout=120_000)
-
-    def assignment_list(self):
-        self.page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
-        self.page.locator(".lm-Menu-itemLabel", has_text="Assignment List").click()
-        self.page.wait_for_selector("#released_assignments_list", timeout=60_000)
-
-    def wait_idle(self):
-        self.page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-
-    def type_into(self, function, source):
-        """Replace the solution cell that defines ``function`` with ``source``, typed in."""
-        cell = self.page.locator(".jp-CodeCell", has_text=f"def {function}(").first
-        cell.scroll_into_view_if_needed()
-        cell.locator(".cm-content").click()
-        self.page.keyboard.press("Control+a")
-        self.page.keyboard.insert_text(source)
-
-    def save(self):
-        self.page.keyboard.press("Control+s")
-        self.page.wait_for_function(
-            "() => !document.querySelector('.lm-DockPanel-tabBar .lm-mod-current').classList.contains('jp-mod-dirty')")
 
     def dirty(self):
         tab = self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from browser_support import chromium_fixture
+from browser_support import LabActions, chromium_fixture
 from conftest import REPO, free_port
 
 from classroom import nbgrader_run as run
@@ -135,7 +135,7 @@ def hub():
         shutil.rmtree(base, ignore_errors=True)
 
 
-class HubUser:
+class HubUser(LabActions):
     """One person's browser session on the Hub, with a screenshot after each step."""
 
     def __init__(self, browser, hub, name):
@@ -160,23 +160,6 @@ class HubUser:
     def open(self, path):
         self.page.goto(f"{self.hub.url}/user/{self.name}/lab/tree/{path}")
         self.wait_for_lab()
-
-    def assignment_list(self):
-        self.page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
-        self.page.locator(".lm-Menu-itemLabel", has_text="Assignment List").click()
-        self.page.wait_for_selector("#released_assignments_list", timeout=60_000)
-
-    def type_into(self, function, source):
-        cell = self.page.locator(".jp-CodeCell", has_text=f"def {function}(").first
-        cell.scroll_into_view_if_needed()
-        cell.locator(".cm-content").click()
-        self.page.keyboard.press("Control+a")
-        self.page.keyboard.insert_text(source)
-
-    def save(self):
-        self.page.keyboard.press("Control+s")
-        self.page.wait_for_function(
-            "() => !document.querySelector('.lm-DockPanel-tabBar .lm-mod-current').classList.contains('jp-mod-dirty')")
 
 
 def fetched_pages(name):
@@ -205,7 +188,7 @@ def test_two_students_at_once_submit_and_each_fetches_only_their_own_feedback(hu
     answers = reference_solutions(ASSIGNMENT)
     for name, student in students.items():
         student.open(f"{ASSIGNMENT}/one_hot.ipynb")
-        student.page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+        student.wait_idle()
         for function, source in answers.items():
             student.type_into(function, BEN_ONE_HOT if (name, function) == (BEN, "one_hot") else source)
         student.save()

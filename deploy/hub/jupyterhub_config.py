@@ -9,8 +9,8 @@ Run it as root from the course's environment (``deploy/hub/install.sh`` builds i
 Everything that differs between servers is read from the environment below; the rest is the course's.
 
 - Log-in is PAM: the server's own Unix accounts and passwords. Each user's server runs as that account
-  (JupyterHub's LocalProcessSpawner): a student's from the students' environment in their home folder,
-  the instructor's from the course's environment in the course folder (the formgrader is there).
+  (JupyterHub's LocalProcessSpawner): a student's from the students' environment, on their home folder;
+  the instructor's from the course's environment, on the course folder (the formgrader is there).
 - nbgrader's exchange is a folder every account may write (``Exchange.root`` in the course's
   ``nbgrader_config.py``; the students' environment gets the same in its ``etc/jupyter``).
 - The grading service (``python -m grading_service serve``) is a service the Hub starts as the instructor
@@ -75,8 +75,8 @@ c.Spawner.start_timeout = 120
 
 
 def environment_of(spawner):
-    """A student's server runs from the students' environment in their home; the instructor's from the
-    course's, in the course folder."""
+    """A student's server runs from the students' environment, on their home folder; the instructor's from the
+    course's, on the course folder."""
     instructor = spawner.user.name == INSTRUCTOR
     env = PREFIX / ("course" if instructor else "students")
     spawner.cmd = [str(env / "bin" / "jupyterhub-singleuser")]
