@@ -20,7 +20,6 @@ the stage is built in a private folder and renamed into place, and a stage
 that is not the grader's own (owner, mode) is never used.
 """
 
-import compileall
 import contextlib
 import fcntl
 import functools
@@ -29,11 +28,12 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import stat
+import subprocess
 import sys
 import tempfile
-import warnings
 from importlib import metadata
 from pathlib import Path
 
@@ -48,6 +48,8 @@ KERNEL_PACKAGES = ("course_checks",)
 ENV = "/opt/kernel"
 #: The kernel's site-packages, inside :data:`ENV`.
 SITE = f"lib/python{sys.version_info.major}.{sys.version_info.minor}/site-packages"
+#: Folders of the stage's site-packages that are not byte-compiled: the distributions' own test suites.
+NOT_COMPILED = r"/tests?/"
 #: The folder of matplotlib's font list (``fontlist-v<version>.json``), inside :data:`ENV`.
 FONT_CACHE = "matplotlib-cache"
 
@@ -124,10 +126,15 @@ def _link_or_copy(source, target):
 
 def _compile(folder, as_folder):
     """Byte-compile the ``.py`` files of ``folder`` (a stage) as if they were in ``as_folder`` (where the kernel
-    sees them), quietly: a distribution's own syntax warnings are not the grader's to print."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        compileall.compile_dir(folder, stripdir=folder, prependdir=as_folder, quiet=2, workers=1)
+    sees them), on every core, quietly: a distribution's own syntax warnings are not the grader's to print.
+
+    The distributions' test suites (:data:`NOT_COMPILED`) are left out: no notebook imports them, and one
+    that did would only compile them in memory. ``compileall`` runs in a process of its own, since its
+    process pool cannot start from a Dask worker's daemon process.
+    """
+    subprocess.run([sys.executable, "-W", "ignore", "-m", "compileall", "-qq", "-j", "0", "-s", str(folder),
+                    "-p", as_folder, "-x", f"^{re.escape(str(folder))}/.+{NOT_COMPILED}", str(folder)],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
 def _build_environment(folder, entries, font_list):
@@ -236,7 +243,7 @@ def staged_environment() -> str:
     entries = [(host, name) for host, name in kernel_site_entries() if "/" not in name]
     font_list = _font_list()
     listing = "\0".join(f"{host}\0{name}\0{os.stat(host).st_mtime_ns}" for host, name in entries)
-    digest = _digest(listing.encode(), Path(font_list).read_bytes() if font_list else b"")
+    digest = _digest(listing.encode(), Path(font_list).read_bytes() if font_list else b"", NOT_COMPILED.encode())
     return _stage(f"nn-kernel-env-{os.geteuid()}-{digest}",
                   functools.partial(_build_environment, entries=entries, font_list=font_list))
 

@@ -10,7 +10,14 @@ import pytest
 from conftest import REPO
 
 from grading_sandbox import kernel_env
-from grading_sandbox.kernel_env import KERNEL_PACKAGES, SITE, kernel_site_entries, staged_engine, staged_environment
+from grading_sandbox.kernel_env import (
+    ENV,
+    KERNEL_PACKAGES,
+    SITE,
+    kernel_site_entries,
+    staged_engine,
+    staged_environment,
+)
 
 
 def test_the_stage_holds_what_a_notebook_imports_and_the_kernel_half_of_the_engine_only():
@@ -26,6 +33,15 @@ def test_the_stage_holds_what_a_notebook_imports_and_the_kernel_half_of_the_engi
     assert not (engine / "course_checks" / "judges").exists()
     assert os.readlink(env / "bin" / "python") == os.path.realpath(sys._base_executable)
     assert f"home = {os.path.dirname(os.path.realpath(sys._base_executable))}" in (env / "pyvenv.cfg").read_text()
+
+
+def test_the_stage_is_compiled_as_the_kernel_sees_it_except_the_distributions_test_suites():
+    site = Path(staged_environment()) / SITE
+    (compiled,) = (site / "numpy" / "__pycache__").glob("__init__.*.pyc")
+    assert f"{ENV}/{SITE}/numpy/__init__.py".encode() in compiled.read_bytes()
+    suites = [p for p in site.rglob("tests") if p.is_dir()]
+    assert suites and all(list(p.glob("*.py")) for p in suites[:5])  # the test suites are staged ...
+    assert [p for p in suites if (p / "__pycache__").exists()] == []  # ... and not compiled
 
 
 def test_nothing_staged_names_the_checkout_or_the_graders_environment():
