@@ -5,7 +5,9 @@ One course grades every submission of :mod:`classroom.hostile` with the class co
 (:mod:`class_grader.coordinator`: real nbgrader autograde per job, two Dask worker processes; several
 minutes: some submissions time out on purpose, with the per-cell timeout lowered to 10 s and the
 notebook budget to 40 s for this course). Grading runs with a $HOME of its own, so that the test
-can hash all of it.
+can hash all of it. The hand-ins of the assignments with cells that only show are graded a second time,
+in a course of their own, with those cells run (``GradingExecute.skip_shows = False``), beside the first
+grading: skipping them changes no verdict.
 """
 
 import hashlib
@@ -33,6 +35,15 @@ pytestmark = pytest.mark.nbgrader
 chromium = chromium_fixture()
 ENTRIES = corpus()
 ASSIGNMENTS = sorted({a for e in ENTRIES for a in e.assignments})
+#: Seconds of grading time per notebook (the budget) in the corpus's course.
+BUDGET = 40
+#: The corpus's course: shorter limits, and one case seed for both gradings (so that with and without the cells
+#: that only show, the checks meet the same cases).
+SETTINGS = ["c.Execute.timeout = 10", f"c.GradingExecute.notebook_timeout = {BUDGET}",
+            "c.GradingExecute.max_folder_mb = 16", "c.GradingExecute.seed = 20261203"]
+#: The assignments with cells that only show, and the hand-ins graded a second time with those cells run.
+SHOWING = sorted({a.name for a in manifest.COURSE if any(nb.shows for nb in a.notebooks)} & set(ASSIGNMENTS))
+EVERY_CELL = [e for e in ENTRIES if set(e.assignments) & set(SHOWING)]
 
 
 #: Strings that only the reference's source or the hidden tests contain.
@@ -108,18 +119,20 @@ def graded(tmp_path_factory):
     (home / ".jupyter").mkdir(parents=True)
     (home / ".jupyter" / "migrated").write_text("")  # else jupyter_core writes it at nbgrader's first start
     env = {"HOME": str(home), "MPLCONFIGDIR": matplotlib.get_cachedir()}
-    course = run.make_course(base / "course", ASSIGNMENTS,
-                             settings=["c.Execute.timeout = 10", "c.GradingExecute.notebook_timeout = 40",
-                                       "c.GradingExecute.max_folder_mb = 16"])
+    with ThreadPoolExecutor(2) as pool:
+        course, every_cell = pool.map(
+            lambda args: run.make_course(base / args[0], args[1], settings=args[2]),
+            [("course", ASSIGNMENTS, SETTINGS),
+             ("every_cell", SHOWING, [*SETTINGS, "c.GradingExecute.skip_shows = False"])])
     for entry in ENTRIES:
         entry.build(course / "submitted" / entry.id)
     honest = [e.id for e in ENTRIES if e.id.endswith("_honest")]
     before = {"course": course_digest(course, honest), "environment": environment_digest(),
               "home": tree_digest(home)}
-    def grade_class(*args):
+    def grade_class(*args, root=course):
         """The class command on a two-process LocalCluster, with nbgrader's own $HOME."""
         out = subprocess.run([sys.executable, "-m", "class_grader", *args, "--workers", "2",
-                              "--no-progress"], cwd=course, env=run.nbgrader_env(env), capture_output=True, text=True)
+                              "--no-progress"], cwd=root, env=run.nbgrader_env(env), capture_output=True, text=True)
         return out.stdout + out.stderr
 
     def job_logs(assignment, students="*"):
@@ -127,6 +140,12 @@ def graded(tmp_path_factory):
         return "".join(p.read_text() for p in sorted(folder.glob(f"{students}.log")))
 
     summary = grade_class(*ASSIGNMENTS)
+    # the same hand-ins again with the cells that only show run, save those whose grading the clock or a killed
+    # kernel decided (the cells that only show would only take more of their time)
+    again = [e for e in EVERY_CELL if not any(by_the_clock(course, e.id, a) for a in e.assignments)]
+    for entry in again:
+        entry.build(every_cell / "submitted" / entry.id)
+    every_cell_summary = grade_class(*SHOWING, root=every_cell)
     logs, scores = {assignment: job_logs(assignment) for assignment in ASSIGNMENTS}, {}
     # the pages the jobs made (and the course, for what timed out or failed), before nbgrader makes them again
     job_feedback = run.feedback_files(course)
@@ -147,7 +166,21 @@ def graded(tmp_path_factory):
     logs["later"] = job_logs("02_softmax", "later_honest")
     later = run.cell_scores(course, "02_softmax")
     return SimpleNamespace(course=course, logs=logs, summary=summary, scores=scores, before=before, after=after,
-                           later=later, survivors=survivors, job_feedback=job_feedback, course_feedback=course_feedback)
+                           later=later, survivors=survivors, job_feedback=job_feedback, course_feedback=course_feedback,
+                           every_cell=SimpleNamespace(course=every_cell, summary=every_cell_summary, entries=again,
+                                                      scores={a: run.cell_scores(every_cell, a) for a in SHOWING}))
+
+
+#: What the grader writes into a notebook where a timeout, the notebook's time budget or a killed kernel
+#: stopped a cell (course_grader.execute).
+CLOCK_MARKS = ("CellTimeoutError", "KernelDied", "KernelRestarted", "of grading time in earlier cells",
+               "died too often")
+
+
+def by_the_clock(course, student, assignment):
+    """True if a timeout, the notebook's time budget or a killed kernel stopped a cell of this graded hand-in."""
+    text = "".join(p.read_text() for p in (course / "autograded" / student / assignment).glob("*.ipynb"))
+    return any(mark in text for mark in CLOCK_MARKS)
 
 
 def per_function(cells, assignment):
@@ -202,6 +235,35 @@ def test_no_cheat_earns_a_point_and_honest_cells_keep_theirs(graded, entry):
                 assert score == top - sum(cells[c][1] for c in entry.zero_cells), function
             else:
                 assert score == top, (function, score, top, run.cell_messages(graded.course, entry.id, assignment))
+
+
+def test_skipping_the_cells_that_only_show_changes_no_verdict(graded):
+    """Every grade cell of every hostile hand-in with cells that only show scores the same when they run.
+
+    Left out: the hand-ins whose grading the clock or a killed kernel decided, and in the run with every
+    cell, a grade cell that the notebook's time budget stopped after the cells that only show had used it up
+    (a quadratic "vectorized" softmax on their large input): the one way in which skipping them changes a
+    verdict, in the student's favour.
+    """
+    every_cell = graded.every_cell
+    assert "0 timed out or failed" in every_cell.summary, every_cell.summary
+    assert len(every_cell.entries) >= 0.8 * len(EVERY_CELL), [e.id for e in every_cell.entries]
+    budget = f"the notebook used up its {BUDGET} s of grading time"
+    compared = 0
+    for assignment in SHOWING:
+        scores, skipped = every_cell.scores[assignment], graded.scores[assignment]
+        assert set(scores) == {e.id for e in every_cell.entries if assignment in e.assignments}
+        for student, cells in scores.items():
+            said = run.cell_messages(every_cell.course, student, assignment)
+            stopped = {cell for cell, message in said.items() if budget in message}
+            assert set(cells) == set(skipped[student])
+            for cell, verdict in cells.items():
+                if cell in stopped:
+                    assert verdict[0] <= skipped[student][cell][0], (student, cell)
+                else:
+                    assert verdict == skipped[student][cell], (student, cell, verdict, skipped[student][cell])
+                    compared += 1
+    assert compared >= 0.8 * sum(len(cells) for a in SHOWING for cells in every_cell.scores[a].values())
 
 
 def test_the_jobs_feedback_is_what_nbgrader_generate_feedback_makes_byte_for_byte(graded):
@@ -379,7 +441,7 @@ def test_honest_classmates_keep_their_grades_in_this_batch_and_the_next(graded):
 
 
 def test_escapes_are_told_what_happened(graded):
-    assert "used up its 40 s" in messages(graded, "sleeps_every_cell")["test_softmax_values"]
+    assert f"used up its {BUDGET} s" in messages(graded, "sleeps_every_cell")["test_softmax_values"]
     assert "is not defined" in messages(graded, "pickle_reference")["test_softmax_values"]  # its cell failed
     assert "MemoryError" in messages(graded, "hands_in_launcher")["test_cross_entropy_values"]
     for label in ("recursion", "reduce_alias", "decoy_rebinding", "helper_class_method"):
