@@ -7,6 +7,7 @@ command runs it inside the project's virtual environment).
 import argparse
 import csv
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from class_grader.coordinator import grade_class
@@ -61,14 +62,19 @@ def write_roster(students, course_root):
                              str(4000 + number), f"S{20260000 + number}", student.id, f"Lab {'AB'[number % 2]}"])
 
 
-def lms_exports(course_root):
-    """Run the Canvas, Moodle and per-exercise export plug-ins; return their paths."""
-    paths = []
-    for name, plugin in (("grades_canvas.csv", "CanvasExport"), ("grades_moodle.csv", "MoodleExport"),
-                         ("grades_exercises.csv", "ExerciseExport")):
-        run.nbgrader(course_root, "export", "--exporter", f"course_grader.lms_export.{plugin}", "--to", name)
-        paths.append(Path(course_root) / name)
-    return paths
+def exports(course_root):
+    """Run ``nbgrader export`` with nbgrader's CSV exporter and the Canvas, Moodle and per-exercise plug-ins, two
+    at a time (they only read the gradebook); return their paths."""
+    plugins = {"grades.csv": None, "grades_canvas.csv": "CanvasExport", "grades_moodle.csv": "MoodleExport",
+               "grades_exercises.csv": "ExerciseExport"}
+
+    def export(name):
+        exporter = ["--exporter", f"course_grader.lms_export.{plugins[name]}"] if plugins[name] else []
+        run.nbgrader(course_root, "export", *exporter, "--to", name)
+        return Path(course_root) / name
+
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(export, plugins))
 
 
 def main(argv=None):
@@ -95,8 +101,7 @@ def main(argv=None):
     print("[4/4] nbgrader export (nbgrader's CSV, Canvas, Moodle, per exercise)", flush=True)
     tables = [(assignment, grade_table(students, assignment, run.cell_scores(course, assignment), course))
               for assignment in assignments]
-    grades = run.export(course)
-    canvas, moodle, exercises = lms_exports(course)
+    grades, canvas, moodle, exercises = exports(course)
 
     for assignment, lines in tables:
         print(f"\n=== {assignment} ===")

@@ -48,8 +48,9 @@ def nbgrader(course_root, *args, on_line=None, check=True, env=None):
 def make_course(course_root, assignments, repo=REPO, settings=()):
     """A fresh course directory with this repo's config and sources, assignments generated.
 
-    ``generate_assignment`` also records each assignment (and its hidden tests)
-    in the course's gradebook, which ``autograde`` needs. ``settings`` are
+    One ``generate_assignment`` process generates them all, and records each
+    assignment (and its hidden tests) in the course's gradebook, which
+    ``autograde`` needs. ``settings`` are
     extra lines for the course's ``nbgrader_config.py`` (``"c.Execute.timeout = 15"``).
     """
     course_root = Path(course_root)
@@ -60,7 +61,8 @@ def make_course(course_root, assignments, repo=REPO, settings=()):
     (course_root / "nbgrader_config.py").write_text(config + "".join(f"\n{line}" for line in settings) + "\n")
     for assignment in assignments:
         shutil.copytree(repo / "source" / assignment, course_root / "source" / assignment)
-        nbgrader(course_root, "generate_assignment", assignment, "--force")
+    if assignments:  # all of source/ in one nbgrader process
+        nbgrader(course_root, "generate_assignment", "*", "--force")
     return course_root
 
 
