@@ -277,7 +277,7 @@ COURSE = (
                 Part("values", 3, "every case of the naive exercise; dx, dw and db; inputs unchanged"),
                 vectorized(1, "no Python loops or comprehensions (read from your code)"),
             )),
-        ), shows=("show_conv_timing", "show_feature_maps", "show_conv_net")),
+        ), shows=("show_gradient_check", "show_conv_timing", "show_feature_maps", "show_conv_net")),
     )),
     Assignment("05_gradient_check", (
         Notebook("gradient_check.ipynb", "gradient_check", (
