@@ -129,8 +129,9 @@ def _compile(folder, as_folder):
     sees them), on every core, quietly: a distribution's own syntax warnings are not the grader's to print.
 
     The distributions' test suites (:data:`NOT_COMPILED`) are left out: no notebook imports them, and one
-    that did would only compile them in memory. ``compileall`` runs in a process of its own, since its
-    process pool cannot start from a Dask worker's daemon process.
+    that did would only compile them in memory. ``compileall`` runs as a command of its own, so that its
+    pool of processes starts from a fresh interpreter, whatever process is grading (a daemon process, for
+    one, may not start children).
     """
     subprocess.run([sys.executable, "-W", "ignore", "-m", "compileall", "-qq", "-j", "0", "-s", str(folder),
                     "-p", as_folder, "-x", f"^{re.escape(str(folder))}/.+{NOT_COMPILED}", str(folder)],

@@ -5,9 +5,9 @@ One course grades every submission of :mod:`classroom.hostile` with the class co
 (:mod:`class_grader.coordinator`: real nbgrader autograde per job, two Dask worker processes; several
 minutes: some submissions time out on purpose, with the per-cell timeout lowered to 10 s and the
 notebook budget to 40 s for this course). Grading runs with a $HOME of its own, so that the test
-can hash all of it. The hand-ins of the assignments with cells that only show are graded a second time,
-in a course of their own, with those cells run (``GradingExecute.skip_shows = False``), beside the first
-grading: skipping them changes no verdict.
+can hash all of it. Then the hand-ins of the assignments with cells that only show are graded a second
+time, in a course of their own, with those cells run (``GradingExecute.skip_shows = False``), save those
+whose first grading the clock or a killed kernel decided: skipping them changes no verdict.
 """
 
 import hashlib
