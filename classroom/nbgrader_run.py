@@ -61,9 +61,14 @@ def make_course(course_root, assignments, repo=REPO, settings=()):
     (course_root / "nbgrader_config.py").write_text(config + "".join(f"\n{line}" for line in settings) + "\n")
     for assignment in assignments:
         shutil.copytree(repo / "source" / assignment, course_root / "source" / assignment)
-    if assignments:  # all of source/ in one nbgrader process
-        nbgrader(course_root, "generate_assignment", "*", "--force")
+    if assignments:
+        generate_all(course_root)
     return course_root
+
+
+def generate_all(course_root):
+    """``nbgrader generate_assignment`` of every assignment in ``source/``, in one nbgrader process."""
+    nbgrader(course_root, "generate_assignment", "*", "--force")
 
 
 def autograde(course_root, assignment, on_student=None, check=True):

@@ -84,7 +84,7 @@ def copy_course(course, to, assignments=ASSIGNMENTS, students=STUDENTS):
         shutil.copytree(course / "source" / assignment, to / "source" / assignment)
         for student in students:
             shutil.copytree(course / "submitted" / student / assignment, to / "submitted" / student / assignment)
-    run.nbgrader(to, "generate_assignment", "*", "--force")
+    run.generate_all(to)
     return to
 
 
