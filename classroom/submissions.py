@@ -7,6 +7,7 @@ catalogue, or nothing (the release stub stays).
 
 import copy
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -180,11 +181,13 @@ def distinct_hand_ins(students, assignments=tuple(FUNCTIONS)):
 
 
 def write_submissions(students, course_root, assignments=tuple(FUNCTIONS), root=REPO):
-    """Write each student's notebooks to ``course_root/submitted/<id>/<assignment>/``."""
+    """Write each student's notebooks to ``course_root/submitted/<id>/<assignment>/``, beside the release's
+    other files (data such as ``iris.csv``), as a student's ``nbgrader submit`` hands in the whole folder."""
     for student in students:
         for assignment in assignments:
             folder = Path(course_root) / "submitted" / student.id / assignment
-            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(root / "release" / assignment, folder, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("*.ipynb"))
             for name, nb in submission(student, assignment, root).items():
                 nbformat.write(copy.deepcopy(nb), folder / name)
 

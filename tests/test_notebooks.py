@@ -4,6 +4,7 @@ import re
 import symtable
 
 import nbformat
+import numpy as np
 import pytest
 from conftest import REPO
 from nbclient import NotebookClient
@@ -80,11 +81,17 @@ def test_release_carries_no_solution_no_hidden_test_and_no_solutions_lib(assignm
 def test_release_is_exactly_what_nbgrader_generates(tmp_path):
     course = make_course(tmp_path / "course", list(FUNCTIONS))
     for assignment in FUNCTIONS:
-        for path in notebook_paths(assignment, "release"):
-            generated = course / "release" / assignment / path.name
-            assert generated.read_bytes() == path.read_bytes(), (
-                f"release/{assignment}/{path.name} differs from what nbgrader generate_assignment makes "
+        committed, generated = (folder_files(root / "release" / assignment) for root in (REPO, course))
+        assert set(committed) == set(generated), f"release/{assignment} holds other files than nbgrader makes"
+        for name, content in committed.items():
+            assert generated[name] == content, (
+                f"release/{assignment}/{name} differs from what nbgrader generate_assignment makes "
                 "from source/: run `nbgrader generate_assignment {assignment} --force` and commit it")
+
+
+def folder_files(folder):
+    """Relative path -> bytes of every file under ``folder``."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def execute(nb, cwd):
@@ -286,3 +293,13 @@ def test_every_grade_cell_maps_to_one_exercise_and_nothing_else_does():
     for stranger in ("test_conv_forward", "test_softmax", "softmax", "test_softmax_values_2", ""):
         assert manifest.exercise_of(stranger) is None
     assert set(manifest.grade_cells("01_one_hot")) < set(cells)
+
+
+@pytest.mark.parametrize("assignment", ["02_softmax", "03_gradients"])
+def test_the_iris_file_is_the_iris_data_scikit_learn_ships(assignment):
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    table = np.loadtxt(REPO / "source" / assignment / "iris.csv", delimiter=",", skiprows=1)
+    assert table.shape == (150, 5)
+    assert np.array_equal(table[:, :4], X) and np.array_equal(table[:, 4].astype(int), y)

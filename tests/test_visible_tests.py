@@ -25,22 +25,23 @@ def run_visible_test(assignment, notebook, function, answer=None):
     path = next(p for p in notebook_paths(assignment) if p.name == notebook)
     solutions = reference_solutions(assignment)
     namespace = {}
-    for cell in nbformat.read(path, as_version=4).cells:
-        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("grade"):
-            continue
-        source = cell.source
-        if cell.metadata.get("nbgrader", {}).get("solution"):
-            source = answer if grade_id(cell) == function and answer is not None else solutions[grade_id(cell)]
-        if source.lstrip().startswith("%"):
-            continue
-        with contextlib.redirect_stdout(io.StringIO()):
-            if grade_id(cell) == f"test_{function}":
-                try:
-                    exec(source, namespace)
-                except AssertionError as error:
-                    return error
-                return None
-            exec(source, namespace)
+    cells = [c for c in nbformat.read(path, as_version=4).cells
+             if c.cell_type == "code" and not c.metadata.get("nbgrader", {}).get("grade")]
+    with contextlib.chdir(path.parent):  # where the notebook reads its data (iris.csv)
+        for cell in cells:
+            source = cell.source
+            if cell.metadata.get("nbgrader", {}).get("solution"):
+                source = answer if grade_id(cell) == function and answer is not None else solutions[grade_id(cell)]
+            if source.lstrip().startswith("%"):
+                continue
+            with contextlib.redirect_stdout(io.StringIO()):
+                if grade_id(cell) == f"test_{function}":
+                    try:
+                        exec(source, namespace)
+                    except AssertionError as error:
+                        return error
+                    return None
+                exec(source, namespace)
     raise AssertionError(f"{notebook} has no visible test for {function}")
 
 
