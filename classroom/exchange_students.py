@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 
 from classroom import nbgrader_run as run
-from classroom.submissions import submission
+from classroom.submissions import copy_data_files, submission
 
 
 class ExchangeStudent:
@@ -36,9 +36,9 @@ class ExchangeStudent:
 
     def work(self, assignment: str, answers) -> None:
         """Fill ``home/<assignment>`` with the notebooks that ``answers`` (a
-        :class:`~classroom.submissions.Student`) would hand in."""
+        :class:`~classroom.submissions.Student`) would hand in, beside the assignment's data files."""
         folder = self.home / assignment
-        folder.mkdir(exist_ok=True)
+        copy_data_files(assignment, folder)
         for name, nb in submission(answers, assignment).items():
             nbformat.write(nb, folder / name)
 

@@ -186,10 +186,15 @@ def write_submissions(students, course_root, assignments=tuple(FUNCTIONS), root=
     for student in students:
         for assignment in assignments:
             folder = Path(course_root) / "submitted" / student.id / assignment
-            shutil.copytree(root / "release" / assignment, folder, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("*.ipynb"))
+            copy_data_files(assignment, folder, root)
             for name, nb in submission(student, assignment, root).items():
                 nbformat.write(copy.deepcopy(nb), folder / name)
+
+
+def copy_data_files(assignment, folder, root=REPO):
+    """Copy the release's files other than notebooks (data such as ``iris.csv``) into ``folder``, as a student's
+    fetched assignment folder holds them."""
+    shutil.copytree(root / "release" / assignment, folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.ipynb"))
 
 
 def notebook_functions(assignment, folder="source", root=REPO):

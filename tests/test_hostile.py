@@ -405,8 +405,10 @@ def test_links_are_never_followed_and_the_student_is_told(graded):
         assert f"was handed in as {kind}" in page and "grading never follows links" in page, student
     # the hand-ins stay as they were; the classmate and the instructor's notebook are untouched
     assert (graded.course / "submitted" / "links_classmate_folder" / "02_softmax").is_symlink()
-    assert sorted(p.name for p in (graded.course / "autograded" / "links_system_file" / "02_softmax").iterdir()) == [
-        "softmax.ipynb"]
+    # the link (data.csv) is gone; the assignment's own data file is the instructor's copy, as nbgrader puts it
+    autograded = graded.course / "autograded" / "links_system_file" / "02_softmax"
+    assert sorted(p.name for p in autograded.iterdir()) == ["iris.csv", "softmax.ipynb"]
+    assert (autograded / "iris.csv").read_bytes() == (graded.course / "source" / "02_softmax" / "iris.csv").read_bytes()
 
 
 def test_the_kernel_holds_no_judge_and_names_no_path_of_the_grader(graded):

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from classroom.catalogue import FUNCTIONS
-from classroom.submissions import BLANK, REFERENCE, Student, submission
+from classroom.submissions import BLANK, REFERENCE, Student, copy_data_files, submission
 from classroom.trial import STUDENT_CONFIG
 
 pytestmark = pytest.mark.nbgrader
@@ -24,8 +24,10 @@ pytestmark = pytest.mark.nbgrader
 SUCCESS = "Success! Your notebook passes all the tests."
 
 
-def validate(notebook, folder, validate_all=True):
-    """Write ``notebook`` into ``folder`` and run ``nbgrader validate`` on it there: (passed, failed cell sources)."""
+def validate(notebook, folder, assignment, validate_all=True):
+    """Write ``notebook`` into ``folder``, beside the assignment's data files, and run ``nbgrader validate`` on it
+    there: (passed, failed cell sources)."""
+    copy_data_files(assignment, folder)
     config_dir = folder / "jupyter"
     config_dir.mkdir(exist_ok=True)
     config = STUDENT_CONFIG.format(course_id="c", exchange=str(folder / "exchange"), student=str(folder))
@@ -57,7 +59,7 @@ def validated(tmp_path_factory):
     def one(job):
         student, assignment, name, folder = job
         notebook = submission(student, assignment)[name]
-        return (student.id, name), (notebook, *validate(notebook, folder))
+        return (student.id, name), (notebook, *validate(notebook, folder, assignment))
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         return dict(pool.map(one, jobs))
@@ -82,7 +84,7 @@ def test_a_blank_notebook_fails_validation_on_each_exercises_visible_test(valida
 
 def test_partial_and_wrong_notebooks_fail_naming_their_cells_and_validate_all_is_what_makes_it_so(tmp_path):
     partial = submission(Student("partial", "partial", {"one_hot": REFERENCE}, default=BLANK), "01_one_hot")
-    passed, failed = validate(partial["one_hot.ipynb"], tmp_path)
+    passed, failed = validate(partial["one_hot.ipynb"], tmp_path, "01_one_hot")
     assert not passed
     assert not any("one_hot(np.array([2, 0, 1, 2]))" in f for f in failed)
     assert any(f.startswith("# Visible test: strings.") for f in failed)
@@ -91,8 +93,8 @@ def test_partial_and_wrong_notebooks_fail_naming_their_cells_and_validate_all_is
     for cell in wrong.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "one_hot":
             cell.source = "def one_hot(y, num_classes=None):\n    return np.eye(y.max() + 1)[y].astype(int)"
-    passed, failed = validate(wrong, tmp_path)
+    passed, failed = validate(wrong, tmp_path, "01_one_hot")
     assert not passed and len(failed) == 1 and failed[0].startswith("# Visible test: the worked example")
 
-    passed, failed = validate(wrong, tmp_path, validate_all=False)
+    passed, failed = validate(wrong, tmp_path, "01_one_hot", validate_all=False)
     assert passed, "without validate_all nbgrader counts only grade cells, which hold no test in the release"
