@@ -54,6 +54,18 @@ from course_grader.grading_state import RESOURCES_KEY, GradingState, error_outpu
 from grading_sandbox.folder_cap import FolderWatch, empty
 from grading_sandbox.kernel_manager import SandboxedKernelManager
 
+#: The error names of a cell in which the kernel died (or was stopped), or which it would not stop when
+#: interrupted after the time limit per cell (it was restarted); nbclient's own is ``CellTimeoutError``.
+KERNEL_DIED, KERNEL_RESTARTED = "KernelDied", "KernelRestarted"
+#: Why the cells after too many kernel restarts are not run.
+GAVE_UP = "the kernel died too often in earlier cells"
+
+
+def out_of_time(budget: int) -> str:
+    """Why a cell is not run once the notebook has used up its ``budget`` seconds of grading time."""
+    return f"the notebook used up its {budget} s of grading time in earlier cells"
+
+
 #: The output of a cell that only shows, in place of running it.
 SHOWS_ONLY = ("Not run when graded: this cell only shows (a training run, a timing or a plot) and decides no grade. "
               "It runs in your own notebook.\n")
@@ -156,11 +168,10 @@ class GradingExecute(Execute):
             self._skipped += 1
             return cell, self.resources
         if self._gave_up:
-            cell.outputs = [error_output("NotRun", "not run: the kernel died too often in earlier cells")]
+            cell.outputs = [error_output("NotRun", f"not run: {GAVE_UP}")]
             return cell, self.resources
         if time.monotonic() >= self._deadline:
-            cell.outputs = [error_output("NotRun", f"not run: the notebook used up its {self.notebook_timeout} s "
-                                                   "of grading time in earlier cells")]
+            cell.outputs = [error_output("NotRun", f"not run: {out_of_time(self.notebook_timeout)}")]
             call = source_rules.hidden_check(cell)
             if call:
                 self._collect(call, cell, None)
@@ -199,12 +210,12 @@ class GradingExecute(Execute):
                 cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
             cell.outputs.append(self._over_the_cap(watch) if watch.exceeded else error_output(
-                "KernelDied", "the kernel died while running this cell (os._exit, a crash, or out of memory); "
+                KERNEL_DIED, "the kernel died while running this cell (os._exit, a crash, or out of memory); "
                 "it was restarted and the earlier cells run again for the cells that follow"))
             self._stopped(index, call)
         except CellTimeoutError:  # interrupted, but still busy a few seconds later (deep recursion, a handler)
             cell.outputs.append(error_output(
-                "KernelRestarted", "this cell ran longer than the time limit per cell, and the kernel would not stop "
+                KERNEL_RESTARTED, "this cell ran longer than the time limit per cell, and the kernel would not stop "
                 "when interrupted (still busy a few seconds later: a very deep recursion, or code that blocks the "
                 "interrupt); it was restarted and the earlier cells run again for the cells that follow"))
             self._stopped(index, call)
@@ -217,7 +228,7 @@ class GradingExecute(Execute):
                     self._state.stopped.add(call.function)
                 if not self._responsive():
                     cell.outputs.append(error_output(
-                        "KernelRestarted", "the kernel would not stop when interrupted after this cell timed out; it "
+                        KERNEL_RESTARTED, "the kernel would not stop when interrupted after this cell timed out; it "
                         "was restarted"))
                     self._stopped(index, call)
         if call:
@@ -239,7 +250,7 @@ class GradingExecute(Execute):
     def _over_the_cap(self, watch):
         """Empty the records folder the kernel filled; the cell's error output saying so."""
         empty(self._records_dir)
-        return error_output("KernelDied", "the kernel was stopped: it kept more than allowed in the grader's folders "
+        return error_output(KERNEL_DIED, "the kernel was stopped: it kept more than allowed in the grader's folders "
                                           f"(its hidden checks' records and connection sockets), {watch.describe()}; "
                                           "it was restarted and the earlier cells run again for the cells that follow")
 

@@ -28,6 +28,7 @@ from classroom import nbgrader_run as run
 from classroom.catalogue import FUNCTIONS
 from classroom.hostile import ESCAPE_CLASSES, corpus, expected_full, softmax_notebook
 from course_checks import manifest
+from course_grader import execute
 from course_grader.page_policy import POLICY_META, active_content
 
 pytestmark = pytest.mark.nbgrader
@@ -172,9 +173,9 @@ def graded(tmp_path_factory):
 
 
 #: What the grader writes into a notebook where a timeout, the notebook's time budget or a killed kernel
-#: stopped a cell (course_grader.execute).
-CLOCK_MARKS = ("CellTimeoutError", "KernelDied", "KernelRestarted", "of grading time in earlier cells",
-               "died too often")
+#: stopped a cell.
+CLOCK_MARKS = ("CellTimeoutError", execute.KERNEL_DIED, execute.KERNEL_RESTARTED, execute.out_of_time(BUDGET),
+               execute.GAVE_UP)
 
 
 def by_the_clock(course, student, assignment):
@@ -248,7 +249,7 @@ def test_skipping_the_cells_that_only_show_changes_no_verdict(graded):
     every_cell = graded.every_cell
     assert "0 timed out or failed" in every_cell.summary, every_cell.summary
     assert len(every_cell.entries) >= 0.8 * len(EVERY_CELL), [e.id for e in every_cell.entries]
-    budget = f"the notebook used up its {BUDGET} s of grading time"
+    budget = execute.out_of_time(BUDGET)
     compared = 0
     for assignment in SHOWING:
         scores, skipped = every_cell.scores[assignment], graded.scores[assignment]
