@@ -12,7 +12,7 @@ writes a page that can run no script and load nothing.
 
 import re
 
-from jinja2 import ChoiceLoader, DictLoader
+from jinja2 import BytecodeCache, ChoiceLoader, DictLoader
 from nbconvert.exporters import HTMLExporter
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
@@ -39,6 +39,25 @@ FONT_FILES = re.compile(r"@font-face\s*\{[^}]*url\((?!\s*['\"]?data:)[^}]*\}")
 NO_MATHJAX = '{%- macro mathjax(url="") -%}{%- endmacro -%}'
 
 
+class CompiledTemplates(BytecodeCache):
+    """The feedback templates compiled once per process, for every exporter's environment.
+
+    nbconvert gives each exporter an environment of its own, which compiles the templates again: a tenth of
+    a second for each page that a grading job makes. Jinja loads a template from here only if its source is
+    unchanged (it checks a checksum), and a process forked after a page was rendered (a grading job of
+    :mod:`class_grader.fork_server`) finds them compiled.
+    """
+
+    compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
 class FeedbackExporter(HTMLExporter):
     """nbgrader's feedback page without MathJax, under the course's Content-Security-Policy.
 
@@ -51,6 +70,7 @@ class FeedbackExporter(HTMLExporter):
     def _create_environment(self):
         environment = super()._create_environment()
         environment.loader = ChoiceLoader([DictLoader({"mathjax.html.j2": NO_MATHJAX}), environment.loader])
+        environment.bytecode_cache = CompiledTemplates()
         return environment
 
     def from_notebook_node(self, nb: NotebookNode, resources: dict | None = None, **kw) -> tuple[str, dict]:

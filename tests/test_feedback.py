@@ -78,3 +78,21 @@ def test_the_markup_reader_sees_elements_and_attributes():
     assert _markup('<math><mtext><script>x</script></mtext><img src=x onerror="y"></math>') == (
         {"math", "mtext", "script", "img"}, {"src", "onerror"})
     assert _markup("<code>&lt;img onerror=x&gt;</code>") == ({"code"}, set())
+
+
+def test_a_second_exporter_renders_the_same_page_from_the_templates_the_first_compiled(monkeypatch):
+    from jinja2 import Environment
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from course_grader.feedback import FeedbackExporter
+
+    printed = new_output("stream", name="stdout", text="1\n")
+    nb = new_notebook(cells=[new_markdown_cell("# Title\n\n$x^2$ and `code`"),
+                             new_code_cell("x = 1\nprint(x)", outputs=[printed])])
+    first, _ = FeedbackExporter().from_notebook_node(nb)
+    compiled, compile_source = [], Environment.compile
+    monkeypatch.setattr(Environment, "compile", lambda self, *args, **kw: compiled.append(args[1:2]) or
+                        compile_source(self, *args, **kw))
+    second, _ = FeedbackExporter().from_notebook_node(nb)
+    assert second == first and "<pre>1\n</pre>" in second
+    assert compiled == [], f"templates compiled again: {compiled}"
