@@ -7,7 +7,8 @@ minutes: some submissions time out on purpose, with the per-cell timeout lowered
 notebook budget to 40 s for this course). Grading runs with a $HOME of its own, so that the test
 can hash all of it. Then the hand-ins of the assignments with cells that only show are graded a second
 time, in a course of their own, with those cells run (``GradingExecute.skip_shows = False``), save those
-whose first grading the clock or a killed kernel decided: skipping them changes no verdict.
+whose first grading the clock or a killed kernel decided: skipping them changes no verdict. No clock decides
+those, so they are graded on one worker more than the cores, while nbgrader makes the first course's feedback.
 """
 
 import hashlib
@@ -22,7 +23,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 from browser_support import chromium_fixture
-from conftest import REPO
+from conftest import GRADING_WORKERS, REPO
 
 from classroom import nbgrader_run as run
 from classroom.catalogue import FUNCTIONS
@@ -130,9 +131,9 @@ def graded(tmp_path_factory):
     honest = [e.id for e in ENTRIES if e.id.endswith("_honest")]
     before = {"course": course_digest(course, honest), "environment": environment_digest(),
               "home": tree_digest(home)}
-    def grade_class(*args, root=course):
-        """The class command on a two-process LocalCluster, with nbgrader's own $HOME."""
-        out = subprocess.run([sys.executable, "-m", "class_grader", *args, "--workers", "2",
+    def grade_class(*args, root=course, workers=2):
+        """The class command on a LocalCluster of ``workers`` processes, with nbgrader's own $HOME."""
+        out = subprocess.run([sys.executable, "-m", "class_grader", *args, "--workers", str(workers),
                               "--no-progress"], cwd=root, env=run.nbgrader_env(env), capture_output=True, text=True)
         return out.stdout + out.stderr
 
@@ -142,19 +143,23 @@ def graded(tmp_path_factory):
 
     summary = grade_class(*ASSIGNMENTS)
     # the same hand-ins again with the cells that only show run, save those whose grading the clock or a killed
-    # kernel decided (the cells that only show would only take more of their time)
+    # kernel decided (the cells that only show would only take more of their time); no clock decides the others,
+    # so they are graded on one worker more than the cores, beside the feedback below
     again = [e for e in EVERY_CELL if not any(by_the_clock(course, e.id, a) for a in e.assignments)]
     for entry in again:
         entry.build(every_cell / "submitted" / entry.id)
-    every_cell_summary = grade_class(*SHOWING, root=every_cell)
-    logs, scores = {assignment: job_logs(assignment) for assignment in ASSIGNMENTS}, {}
-    # the pages the jobs made (and the course, for what timed out or failed), before nbgrader makes them again
-    job_feedback = run.feedback_files(course)
-    # nbgrader's generate_feedback for the whole corpus, on both cores: 02_softmax's hand-ins in two halves
-    halves = [("02_softmax", "[a-l]*"), ("02_softmax", "[!a-l]*")]
-    with ThreadPoolExecutor(2) as pool:
-        list(pool.map(lambda part: run.nbgrader(course, "generate_feedback", part[0], "--student", part[1], "--force"),
-                      halves + [(a, "*") for a in ASSIGNMENTS if a != "02_softmax"]))
+    with ThreadPoolExecutor(1) as beside:
+        every_cell_grading = beside.submit(grade_class, *SHOWING, root=every_cell, workers=GRADING_WORKERS)
+        logs, scores = {assignment: job_logs(assignment) for assignment in ASSIGNMENTS}, {}
+        # the pages the jobs made (and the course, for what timed out or failed), before nbgrader makes them again
+        job_feedback = run.feedback_files(course)
+        # nbgrader's generate_feedback for the whole corpus, two processes: 02_softmax's hand-ins in two halves
+        halves = [("02_softmax", "[a-l]*"), ("02_softmax", "[!a-l]*")]
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(lambda part: run.nbgrader(course, "generate_feedback", part[0], "--student", part[1],
+                                                    "--force"),
+                          halves + [(a, "*") for a in ASSIGNMENTS if a != "02_softmax"]))
+        every_cell_summary = every_cell_grading.result()
     for assignment in ASSIGNMENTS:
         scores[assignment] = run.cell_scores(course, assignment)
     course_feedback = run.feedback_files(course)

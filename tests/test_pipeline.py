@@ -1,9 +1,10 @@
 """The real nbgrader pipeline on a simulated class: generate, autograde (in parallel), feedback, export.
 
-One course is built and graded per test session (a few minutes, on a two-process Dask cluster); the tests
-then read the gradebook, the autograded notebooks, the feedback and the export. The class is the demo's
-and the whole answer catalogue, with the reference solutions handed in once: a student hands in the
-assignments where their answers differ from the reference solutions (``distinct_hand_ins``).
+One course is built and graded per test session (a few minutes, on a Dask cluster of one worker process more
+than the cores, :data:`conftest.GRADING_WORKERS`); the tests then read the gradebook, the autograded
+notebooks, the feedback and the export. The class is the demo's and the whole answer catalogue, with the
+reference solutions handed in once: a student hands in the assignments where their answers differ from the
+reference solutions (``distinct_hand_ins``).
 """
 
 import csv
@@ -11,6 +12,7 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
+from conftest import GRADING_WORKERS
 
 from class_grader.coordinator import grade_class
 from class_grader.course import GRADING_FOLDER
@@ -37,7 +39,7 @@ def graded(tmp_path_factory):
     for assignment, handing_in in HAND_INS.items():
         write_submissions(handing_in, course, assignments=[assignment])
     progress = []
-    grade_class(course, list(FUNCTIONS), workers=2, progress=False, on_result=progress.append)
+    grade_class(course, list(FUNCTIONS), workers=GRADING_WORKERS, progress=False, on_result=progress.append)
     scores = {assignment: run.cell_scores(course, assignment) for assignment in FUNCTIONS}
     # each job's log holds its autograde and its generate_feedback, which made the pages
     logs = course / GRADING_FOLDER / "logs"
@@ -61,7 +63,7 @@ def graded_with_every_cell(tmp_path_factory):
                              settings=[SEED, "c.GradingExecute.skip_shows = False"])
     for assignment in SHOWING:
         write_submissions(every_cell_hand_ins(assignment), course, assignments=[assignment])
-    grade_class(course, SHOWING, workers=2, progress=False)
+    grade_class(course, SHOWING, workers=GRADING_WORKERS, progress=False)
     return SimpleNamespace(course=course, scores={a: run.cell_scores(course, a) for a in SHOWING})
 
 
