@@ -45,6 +45,8 @@ done
 "$PREFIX/students/bin/jupyter" server extension disable --sys-prefix nbgrader.server_extensions.formgrader \
     nbgrader.server_extensions.course_list >/dev/null 2>&1
 "$PREFIX/course/bin/python" -m pip install --quiet "$REPO[hub,postgres]"
+# 2 s of every process that imports nbformat, for formats no Jupyter schema uses (scripts/setup.sh says more)
+for env in students course; do "$PREFIX/$env/bin/python" -m pip uninstall --quiet --yes rfc3987-syntax; done
 rm -rf "$REPO/build/lib" "$REPO"/build/bdist.*  # setuptools' scratch copies, left in the checkout
 MPLBACKEND=Agg "$PREFIX/course/bin/python" -c 'import matplotlib.pyplot' >/dev/null 2>&1
 getent group nn-instructors >/dev/null || groupadd --system nn-instructors
