@@ -130,20 +130,25 @@ def count(events, kind, student=None, **details):
                and all(e.get(k) == v for k, v in details.items()) for e in events)
 
 
+def executing(student, dask_worker=None):
+    """Run in a worker: its process id and the keys of the jobs of ``student`` it is executing (not the ones the
+    scheduler has only queued there, which it may yet move elsewhere)."""
+    return os.getpid(), [str(task.key) for task in dask_worker.state.executing if f"-{student}-" in str(task.key)]
+
+
 def kill_workers_running(cluster, student, stop, killed):
-    """Until ``stop`` is set, SIGKILL any worker that runs a job of ``student`` (a hand-in that takes its worker
-    down, every time it runs)."""
+    """Until ``stop`` is set, SIGKILL any worker that is executing a job of ``student`` (a hand-in that takes its
+    worker down, every time it runs)."""
     while not stop.is_set():
         try:
-            running = {address: key for address, keys in cluster.client.processing().items()
-                       for key in keys if f"-{student}-" in str(key)}
-            pids = cluster.client.run(os.getpid, workers=list(running)) if running else {}
-        except Exception:  # noqa: BLE001 - the worker died between the two questions; look again
-            pids = {}
-        for address, pid in pids.items():
-            os.kill(pid, signal.SIGKILL)
-            killed.append(running[address])
-            time.sleep(1)  # the scheduler learns of the death before the next look
+            found = cluster.client.run(executing, student)
+        except Exception:  # noqa: BLE001 - a worker died while answering; look again
+            found = {}
+        for pid, keys in found.values():
+            if keys:
+                os.kill(pid, signal.SIGKILL)
+                killed.append(keys[0])
+                time.sleep(1)  # the scheduler learns of the death before the next look
         time.sleep(0.2)
 
 
