@@ -10,6 +10,7 @@ from conftest import REPO
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from class_grader.job import folder_files
 from classroom.catalogue import FUNCTIONS
 from classroom.nbgrader_run import make_course
 from classroom.submissions import grade_id, notebook_paths
@@ -81,17 +82,12 @@ def test_release_carries_no_solution_no_hidden_test_and_no_solutions_lib(assignm
 def test_release_is_exactly_what_nbgrader_generates(tmp_path):
     course = make_course(tmp_path / "course", list(FUNCTIONS))
     for assignment in FUNCTIONS:
-        committed, generated = (folder_files(root / "release" / assignment) for root in (REPO, course))
+        committed, generated = (folder_files(root / "release" / assignment, ".") for root in (REPO, course))
         assert set(committed) == set(generated), f"release/{assignment} holds other files than nbgrader makes"
         for name, content in committed.items():
             assert generated[name] == content, (
                 f"release/{assignment}/{name} differs from what nbgrader generate_assignment makes "
                 "from source/: run `nbgrader generate_assignment {assignment} --force` and commit it")
-
-
-def folder_files(folder):
-    """Relative path -> bytes of every file under ``folder``."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def execute(nb, cwd):
